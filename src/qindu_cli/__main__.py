@@ -1,0 +1,5 @@
+"""`python -m qindu_cli`."""
+
+from qindu_cli.cli import main
+
+main()

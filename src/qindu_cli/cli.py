@@ -1,0 +1,422 @@
+"""The `qindu` command: options, arguments and exit codes. The only module that prints.
+
+Exit codes: 0 found or done; 1 a valid query with no result; 2 anything the user must fix;
+130 on Ctrl-C. Errors are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from qindu_cli import __version__
+from qindu_cli.errors import FactFileError, QinduError
+from qindu_cli.render import Format, Lang, View
+
+EXIT_NO_RESULT = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose reader went away
+
+
+class QinduGroup(TyperGroup):
+    """Runs a command and turns whatever goes wrong into one line on stderr and an exit code."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
+        standalone = extra.pop("standalone_mode", True)
+        try:
+            code = super().main(args, prog_name or "qindu", standalone_mode=False, **extra)
+        except QinduError as error:
+            prefix = "" if isinstance(error, FactFileError) else "qindu: error: "
+            for line in error.lines():
+                _stderr(prefix + line)
+            code = error.exit_code
+        except typer.TyperException as error:  # a usage error from the option parser
+            hint = ""
+            context = getattr(error, "ctx", None)
+            if context is not None:
+                hint = f" (see '{context.command_path} --help')"
+            _stderr(f"qindu: error: {error.format_message()}{hint}")
+            code = getattr(error, "exit_code", EXIT_USAGE)
+        except typer.Abort:
+            code = EXIT_INTERRUPTED
+        except KeyboardInterrupt:
+            code = EXIT_INTERRUPTED
+        except BrokenPipeError:
+            code = _quiet_broken_pipe()
+        if standalone:
+            sys.exit(code or 0)
+        return code
+
+
+app = typer.Typer(
+    cls=QinduGroup,
+    name="qindu",
+    help="Facts of the 2022 work report of 秦都区 (Qindu District, Xianyang), each with its source sentence.",
+    epilog="Examples:  qindu sections   ·   qindu search 就业   ·   qindu show new-urban-jobs   ·   qindu indicators --unit 亿元",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Settings:
+    facts: Path | None = None
+    lang: Lang = Lang.ZH
+    no_color: bool = False
+
+
+def _stderr(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _quiet_broken_pipe() -> int:
+    """Point stdout at /dev/null so the interpreter's last flush says nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"qindu {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    facts: Annotated[
+        Path | None,
+        typer.Option("--facts", envvar="QINDU_FACTS", help="Read this fact file instead of the one qindu ships.", show_default=False),
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", envvar="QINDU_LANG", help="Labels and titles in tables: zh or en. JSON carries both.")
+    ] = Lang.ZH,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in tables (NO_COLOR is honoured too).")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Facts of the 2022 work report of 秦都区, each with the exact sentence it comes from."""
+    ctx.obj = Settings(facts=facts, lang=lang, no_color=no_color or bool(os.environ.get("NO_COLOR")))
+
+
+# The output options every listing command takes, declared once.
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="table, plain, json, jsonl, csv, tsv or markdown. Default: table on a terminal, plain in a pipe.",
+    ),
+]  # fmt: skip
+JsonOption = Annotated[bool, typer.Option("--json", help="The same as --format json.")]
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    return settings if settings is not None else Settings()
+
+
+def _loaded(ctx: typer.Context) -> Any:
+    from qindu_cli.load import load
+
+    return load(_settings(ctx).facts)
+
+
+def _format(fmt: Format | None, as_json: bool) -> Format:
+    if as_json and fmt not in (None, Format.JSON):
+        raise QinduError(f"--json and --format {fmt.value} ask for two formats; give one")
+    if as_json:
+        return Format.JSON
+    if fmt is not None:
+        return fmt
+    return Format.TABLE if sys.stdout.isatty() else Format.PLAIN
+
+
+def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
+    """Write a view to stdout in `fmt`; a reader that goes away ends the run quietly."""
+    try:
+        if fmt is Format.TABLE:
+            from rich.console import Console
+
+            no_color = _settings(ctx).no_color
+            console = Console(no_color=no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
+            console.print(view.table())
+        else:
+            sys.stdout.write(view_text(view, fmt))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise typer.Exit(_quiet_broken_pipe()) from None
+
+
+def view_text(view: View, fmt: Format) -> str:
+    from qindu_cli.render import render
+
+    return render(view, fmt)
+
+
+def _no_result(message: str) -> NoReturn:
+    _stderr(message)
+    raise typer.Exit(EXIT_NO_RESULT)
+
+
+@app.command()
+def sections(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption = False) -> None:
+    """The report's three parts, their topics and how many facts each holds.
+
+    Example:  qindu sections --lang en
+    """
+    from qindu_cli.render import sections_view
+
+    loaded = _loaded(ctx)
+    _emit(ctx, sections_view(loaded.book, _settings(ctx).lang), _format(fmt, as_json))
+
+
+@app.command()
+def section(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="ID", help="economy, party-building or livelihood; a prefix (econ) or a word of the title (民生) will do.")],
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic of the section.")] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One part of the report: its heading, topics and every fact, grouped by topic.
+
+    Examples:  qindu section economy   ·   qindu section 民生 --topic jobs
+    """
+    from qindu_cli.render import section_view
+
+    output = _format(fmt, as_json)
+    book = _loaded(ctx).book
+    found = book.section(name)
+    topic_id = found.topic(topic).id if topic is not None else None
+    facts = list(book.facts_of(found.id, topic_id))
+    _emit(ctx, section_view(book, found, facts, _settings(ctx).lang), output)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words to find: Chinese, traditional, pinyin, English or figures.")],
+    section_name: Annotated[str | None, typer.Option("--section", "-s", metavar="ID", help="Only facts of this section.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many facts.")] = None,
+    any_term: Annotated[bool, typer.Option("--any", help="Facts matching any word, not every word.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Say which field and form matched (JSON: a `match` list).")] = False,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Facts matching every word of QUERY, best first, with the matches highlighted.
+
+    Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json
+    """
+    from qindu_cli.render import facts_view
+    from qindu_cli.search import search as find
+    from qindu_cli.search import suggestions
+
+    output = _format(fmt, as_json)
+    loaded = _loaded(ctx)
+    book = loaded.book
+    within = None
+    if section_name is not None:
+        chosen = book.section(section_name).id
+        within = {i for i, fact in enumerate(book.facts) if fact.section == chosen}
+    hits = find(loaded.index, query, any_term=any_term, within=within)[:limit]
+    facts = [book.facts[hit.position] for hit in hits]
+    if not facts:
+        if output is Format.JSON:
+            sys.stdout.write("[]\n")
+        close = suggestions(loaded.index, book, " ".join(query))
+        hint = f"; did you mean {', '.join(close)}?" if close else "; try fewer words, pinyin (jiuye) or English"
+        _no_result(f"qindu: no fact matches {' '.join(query)!r}{hint}")
+    view = facts_view(book, facts, _settings(ctx).lang, query, loaded.index, hits, explain)
+    _emit(ctx, view, output)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    fact_id: Annotated[str, typer.Argument(metavar="FACT_ID", help="A fact id, or its last part when that is unique.")],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One fact in full: figure, normalized value, section, topic, tags and its exact quote.
+
+    Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs --json
+    """
+    from qindu_cli.render import fact_view
+
+    output = _format(fmt, as_json)
+    book = _loaded(ctx).book
+    by_slug = [f for f in book.facts if f.id.rsplit(".", 1)[-1] == fact_id]
+    fact = by_slug[0] if len(by_slug) == 1 and "." not in fact_id else book.fact(fact_id)
+    _emit(ctx, fact_view(book, fact, _settings(ctx).lang), output)
+
+
+class Sort(str, Enum):
+    REPORT = "report"
+    VALUE = "value"
+    LABEL = "label"
+
+
+@app.command()
+def indicators(
+    ctx: typer.Context,
+    section_name: Annotated[str | None, typer.Option("--section", "-s", metavar="ID", help="Only this section.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Only this unit as written (亿元), or a base unit (元) for all its scales.")] = None,
+    sort: Annotated[Sort, typer.Option("--sort", case_sensitive=False, help="report, value (normalized, grouped by base unit) or label.")] = Sort.REPORT,
+    desc: Annotated[bool, typer.Option("--desc", help="Largest or last first.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The numeric facts, with their normalized values, filtered and sorted.
+
+    Examples:  qindu indicators --unit 亿元   ·   qindu indicators --unit 元 --sort value --desc
+    """
+    from qindu_cli.render import indicators_view
+
+    output = _format(fmt, as_json)
+    book = _loaded(ctx).book
+    facts = [f for f in book.facts if f.kind == "indicator"]
+    if section_name is not None:
+        chosen = book.section(section_name)
+        facts = [f for f in facts if f.section == chosen.id]
+        if topic is not None:
+            topic = chosen.topic(topic).id
+    if topic is not None:
+        owners = [s for s in book.sections if topic in {t.id for t in s.topics}]
+        if not owners:
+            from qindu_cli.errors import UnknownNameError
+
+            known = sorted(t.id for s in book.sections for t in s.topics)
+            raise UnknownNameError("topic", topic, [], f"topics are {', '.join(known)}")
+        facts = [f for f in facts if f.topic == topic]
+    if unit is not None:
+        units = {f.unit for f in book.facts if f.unit} | {n[1] for f in book.facts if (n := f.normalized)}
+        if unit not in units:
+            raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(sorted(units))}")
+        facts = [f for f in facts if f.unit == unit or (f.normalized or (None, None))[1] == unit]
+    if sort is Sort.VALUE:
+        facts.sort(key=lambda f: (f.normalized or (0, ""))[::-1], reverse=desc)
+    elif sort is Sort.LABEL:
+        facts.sort(key=lambda f: f.label_en.casefold() if _settings(ctx).lang is Lang.EN else f.label, reverse=desc)
+    elif desc:
+        facts.reverse()
+    facts = facts[:limit]
+    if not facts:
+        if output is Format.JSON:
+            sys.stdout.write("[]\n")
+        _no_result("qindu: no indicator matches these filters")
+    _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(metavar="[PATH]", help="The fact file to check; default: the one in use.", show_default=False)] = None,
+    source: Annotated[Path | None, typer.Option("--source", metavar="TEXT_FILE", help="Also check every quote against this report text.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a fact file: schema, ids, units, figures against their raw text, and quotes.
+
+    Examples:  qindu validate   ·   qindu validate my-facts.yaml --source ../shared/source/qindu-2022-report.txt
+    """
+    import json
+
+    from qindu_cli.load import decode, parse, read_bytes, shipped_path
+    from qindu_cli.schema import check_quotes, fact_lines
+
+    target = path or _settings(ctx).facts or shipped_path()
+    name = str(target)
+    problems = []
+    book = None
+    try:
+        book, document = parse(read_bytes(target), name)
+        if source is not None:
+            text = decode(read_bytes(source, "source text"), str(source))
+            problems = check_quotes(book, text, str(source), name, fact_lines(document))
+    except FactFileError as error:
+        problems = list(error.problems)
+    counts: dict[str, int] = {}
+    if book is not None:
+        for fact in book.facts:
+            counts[fact.kind] = counts.get(fact.kind, 0) + 1
+    if as_json:
+        report = {
+            "file": name,
+            "valid": not problems,
+            "facts": sum(counts.values()),
+            "kinds": counts,
+            "source": None if source is None else str(source),
+            "problems": [p.as_record() for p in problems],
+        }
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    if problems:
+        raise FactFileError(problems)
+    if not as_json:
+        kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
+        checked = f"; every quote found in {source}" if source is not None else ""
+        sys.stdout.write(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
+
+
+class ExportFormat(str, Enum):
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    TSV = "tsv"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="json, jsonl, csv, tsv or markdown.")] = ExportFormat.JSON,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+) -> None:
+    """The whole normalized dataset: source, sections and every fact.
+
+    Examples:  qindu export > qindu.json   ·   qindu export --format csv -o qindu.csv
+    """
+    from qindu_cli.export import dataset_text
+
+    book = _loaded(ctx).book
+    text = dataset_text(book, Format(fmt.value))
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise typer.Exit(_quiet_broken_pipe()) from None
+        return
+    from qindu_cli.export import write_atomically
+
+    write_atomically(output, text.encode("utf-8"), force)
+    _stderr(f"qindu: wrote {len(book.facts)} facts to {output}")
+
+
+def main() -> None:
+    """The console script."""
+    try:
+        app()
+    except KeyboardInterrupt:  # before the command line is parsed
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,70 @@
+"""The errors qindu reports to people: each carries what the user must be told and an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class QinduError(Exception):
+    """Something the user must fix; the command line prints it on one line and exits 2."""
+
+    exit_code = 2
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class UnknownNameError(QinduError):
+    """An id that names no section, topic or fact, with the closest names there are."""
+
+    def __init__(self, what: str, name: str, suggestions: Sequence[str], hint: str) -> None:
+        self.what = what
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        if self.suggestions:
+            options = ", ".join(self.suggestions)
+            tail = f"did you mean {options}?"
+        else:
+            tail = hint
+        super().__init__(f"unknown {what} {name!r}: {tail}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a fact file, located as precisely as the file allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    fact: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.fact:
+            parts.append(f"fact {self.fact}")
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts) + f": {self.message}"
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "fact": self.fact,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class FactFileError(QinduError):
+    """A fact file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]

@@ -1,0 +1,179 @@
+"""The fact book: sections, topics and facts of the report, as frozen values with no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from qindu_cli.errors import UnknownNameError
+from qindu_cli.units import normalize
+
+KINDS = ("indicator", "milestone", "initiative")
+QUALIFIERS = ("more_than", "at_least", "approx", "at_most")
+CHANGES = ("increase", "decrease")
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: str
+    title_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    title_en: str
+    topics: tuple[Topic, ...]
+
+    def topic(self, topic_id: str) -> Topic:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise UnknownNameError(
+            "topic",
+            topic_id,
+            _close(topic_id, [t.id for t in self.topics]),
+            f"topics of {self.id}: {', '.join(t.id for t in self.topics)}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    title_en: str | None
+    byline: str
+    region: str
+    period: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One statement of the report: a figure, an honour or a named programme, with its quote."""
+
+    id: str
+    kind: str
+    section: str
+    topic: str
+    label: str
+    label_en: str
+    value: Decimal | None
+    unit: str | None
+    qualifier: str | None
+    raw: str | None
+    quote: str
+    tags: tuple[str, ...]
+    period: str | None = None
+    change: str | None = None
+    note: str | None = None
+
+    @property
+    def normalized(self) -> tuple[Decimal, str] | None:
+        if self.value is None or self.unit is None:
+            return None
+        return normalize(self.value, self.unit)
+
+    def as_record(self) -> dict[str, object]:
+        """The one JSON shape of a fact, used by every command and export."""
+        normalized = self.normalized
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "section": self.section,
+            "topic": self.topic,
+            "label": self.label,
+            "label_en": self.label_en,
+            "value": json_number(self.value),
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "raw": self.raw,
+            "quote": self.quote,
+            "tags": list(self.tags),
+            "period": self.period,
+            "change": self.change,
+            "note": self.note,
+            "normalized": None
+            if normalized is None
+            else {"value": json_number(normalized[0]), "unit": normalized[1]},
+        }
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A Decimal as the JSON number that prints the same digits."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class FactBook:
+    """Every section and fact of one fact file, in report order."""
+
+    source: Source
+    sections: tuple[Section, ...]
+    facts: tuple[Fact, ...]
+    _by_id: dict[str, Fact] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {fact.id: fact for fact in self.facts})
+
+    def fact(self, fact_id: str) -> Fact:
+        try:
+            return self._by_id[fact_id]
+        except KeyError:
+            raise UnknownNameError(
+                "fact id",
+                fact_id,
+                _close(fact_id, list(self._by_id), keys=_last_part),
+                "list ids with `qindu search` or `qindu section`",
+            ) from None
+
+    def section(self, name: str) -> Section:
+        """The section named by its id, a unique prefix of it, or a word of its title (`经济`)."""
+        exact = [s for s in self.sections if s.id == name]
+        prefixed = [s for s in self.sections if name and s.id.startswith(name.lower())]
+        titled = [s for s in self.sections if name and name in s.title]
+        for found in (exact, prefixed, titled):
+            if len(found) == 1:
+                return found[0]
+        ids = [s.id for s in self.sections]
+        if len(prefixed) > 1 or len(titled) > 1:
+            several = [s.id for s in (prefixed if len(prefixed) > 1 else titled)]
+            raise UnknownNameError("section", name, several, "")
+        raise UnknownNameError("section", name, _close(name, ids), f"sections are {', '.join(ids)}")
+
+    def facts_of(self, section: str | None = None, topic: str | None = None) -> Iterator[Fact]:
+        for fact in self.facts:
+            if section is not None and fact.section != section:
+                continue
+            if topic is not None and fact.topic != topic:
+                continue
+            yield fact
+
+    def topic_title(self, fact: Fact) -> Topic:
+        return self.section(fact.section).topic(fact.topic)
+
+    def units(self) -> list[str]:
+        return sorted({f.unit for f in self.facts if f.unit is not None})
+
+
+def _last_part(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _close(
+    name: str, candidates: list[str], keys: Callable[[str], str] | None = None
+) -> list[str]:
+    """Up to three candidates within a small edit distance of `name`."""
+    import difflib
+
+    found = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if not found and keys is not None:
+        tails = {keys(c): c for c in candidates}
+        found = [tails[t] for t in difflib.get_close_matches(keys(name), list(tails), n=3, cutoff=0.6)]
+    return found

@@ -1,0 +1,358 @@
+"""Output formats: one view per command, drawn as a Rich table or written as plain text, JSON, CSV…
+
+A `View` holds what a command shows in the forms the formats need; `render` turns it into
+the text of one format, and `View.table` into a Rich renderable. Nothing here prints.
+Text from the fact file is never read as Rich markup, and control characters are shown
+escaped in tables and plain text (JSON and CSV keep the exact string).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from qindu_cli.model import Fact, FactBook, Section
+from qindu_cli.search import Hit, SearchIndex, highlight_spans
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
+
+class Format(str, Enum):
+    TABLE = "table"
+    PLAIN = "plain"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    TSV = "tsv"
+    MARKDOWN = "markdown"
+
+
+class Lang(str, Enum):
+    ZH = "zh"
+    EN = "en"
+
+
+# The columns of a fact in CSV and TSV: every field of the JSON object, flattened.
+FACT_COLUMNS = (
+    "id", "kind", "section", "topic", "label", "label_en", "value", "unit", "qualifier", "raw",
+    "normalized_value", "normalized_unit", "quote", "tags", "period", "change", "note",
+)  # fmt: skip
+HIGHLIGHT = "bold reverse"
+
+
+@dataclass
+class View:
+    """What one command shows: JSON, display rows, full rows, and a table built on demand."""
+
+    json: Any
+    jsonl: list[Any]
+    columns: list[str]
+    rows: list[list[str]]
+    table: Callable[[], RenderableType]
+    csv_columns: list[str] = field(default_factory=list)
+    csv_rows: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.csv_columns:
+            self.csv_columns, self.csv_rows = self.columns, self.rows
+
+
+def render(view: View, fmt: Format) -> str:
+    """The text of `view` in any format but `table`, ending with a newline."""
+    if fmt is Format.JSON:
+        return json.dumps(view.json, ensure_ascii=False, indent=2) + "\n"
+    if fmt is Format.JSONL:
+        return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in view.jsonl)
+    if fmt is Format.CSV:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(view.csv_columns)
+        writer.writerows(view.csv_rows)
+        return out.getvalue()
+    if fmt is Format.TSV:
+        return _lines([view.csv_columns, *view.csv_rows], _tsv_cell)
+    if fmt is Format.MARKDOWN:
+        return _markdown(view.columns, view.rows)
+    if fmt is Format.PLAIN:
+        return _lines([view.columns, *view.rows], visible)
+    raise ValueError(f"{fmt} is drawn as a table, not rendered as text")
+
+
+def visible(text: str) -> str:
+    """`text` with control and format characters escaped, so none reaches the terminal raw."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _tsv_cell(text: str) -> str:
+    return visible(text) if not text.isprintable() else text
+
+
+def _lines(rows: Sequence[Sequence[str]], cell: Callable[[str], str]) -> str:
+    return "".join("\t".join(cell(value) for value in row) + "\n" for row in rows)
+
+
+def _markdown(columns: list[str], rows: list[list[str]]) -> str:
+    def cell(text: str) -> str:
+        return visible(text).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# ── the pieces of a fact ──────────────────────────────────────────────────────
+
+
+def figure(fact: Fact) -> str:
+    """The figure as the report writes it, or an empty string for milestones and initiatives."""
+    return fact.raw or ""
+
+
+def normalized_text(fact: Fact) -> str:
+    normalized = fact.normalized
+    if normalized is None:
+        return ""
+    value, unit = normalized
+    return f"{value:,} {unit}"
+
+
+def label(fact: Fact, lang: Lang) -> str:
+    return fact.label_en if lang is Lang.EN else fact.label
+
+
+def fact_row(fact: Fact) -> list[str]:
+    """Every field of a fact as text, in FACT_COLUMNS order."""
+    normalized = fact.normalized
+    return [
+        fact.id, fact.kind, fact.section, fact.topic, fact.label, fact.label_en,
+        "" if fact.value is None else str(fact.value), fact.unit or "", fact.qualifier or "",
+        fact.raw or "", "" if normalized is None else str(normalized[0]),
+        "" if normalized is None else normalized[1], fact.quote, ";".join(fact.tags),
+        fact.period or "", fact.change or "", fact.note or "",
+    ]  # fmt: skip
+
+
+def _text(value: str, spans: Sequence[tuple[int, int]] = ()) -> Text:
+    from rich.text import Text
+
+    shown = visible(value)
+    text = Text(shown)
+    if shown == value:
+        for start, end in spans:
+            text.stylize(HIGHLIGHT, start, end)
+    return text
+
+
+def _spans_of(needle: str | None, text: str) -> list[tuple[int, int]]:
+    if not needle:
+        return []
+    start = text.find(needle)
+    return [] if start < 0 else [(start, start + len(needle))]
+
+
+def _fact_table(
+    facts: Sequence[Fact],
+    lang: Lang,
+    terms: Sequence[str] = (),
+    index: SearchIndex | None = None,
+    groups: Sequence[tuple[str, list[Fact]]] | None = None,
+    title: str | None = None,
+    reasons: Sequence[str] | None = None,
+) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, title=_text(title) if title else None, title_justify="left")
+    table.add_column("ID", overflow="fold", ratio=3)
+    table.add_column("Label", ratio=3)
+    table.add_column("Figure", no_wrap=True)
+    table.add_column("Quote", ratio=5)
+    if reasons is not None:
+        table.add_column("Match", ratio=2)
+    why = dict(zip((f.id for f in facts), reasons or (), strict=False))
+
+    def add(fact: Fact) -> None:
+        shown = label(fact, lang)
+        if terms and index is not None:
+            label_spans = highlight_spans(shown, terms, index)
+            quote_spans = highlight_spans(fact.quote, terms, index)
+        else:
+            label_spans, quote_spans = [], _spans_of(fact.raw, fact.quote)
+        cells = [_text(fact.id.rsplit(".", 1)[-1]), _text(shown, label_spans), _text(figure(fact)), _text(fact.quote, quote_spans)]
+        if reasons is not None:
+            cells.append(_text(why.get(fact.id, "")))
+        table.add_row(*cells)
+
+    if groups is None:
+        for fact in facts:
+            add(fact)
+    else:
+        for heading, members in groups:
+            table.add_row(_text(heading), style="bold", end_section=False)
+            for fact in members:
+                add(fact)
+            table.add_section()
+    return table
+
+
+# ── views, one per command ────────────────────────────────────────────────────
+
+
+def facts_view(
+    book: FactBook,
+    facts: Sequence[Fact],
+    lang: Lang,
+    terms: Sequence[str] = (),
+    index: SearchIndex | None = None,
+    hits: Sequence[Hit] | None = None,
+    explain: bool = False,
+) -> View:
+    """A list of facts, as `search` shows it; with `explain`, each says why it matched."""
+    records = [fact.as_record() for fact in facts]
+    columns = ["id", "label", "figure", "quote"]
+    rows = [[f.id, label(f, lang), figure(f), f.quote] for f in facts]
+    if explain and hits is not None:
+        for record, row, hit in zip(records, rows, hits, strict=True):
+            record["match"] = [m.as_record() for m in hit.matches]
+            row.append("; ".join(f"{m.term}: {m.field} by {m.form}" for m in hit.matches))
+        columns.append("match")
+
+    def table() -> RenderableType:
+        reasons = [row[-1] for row in rows] if explain and hits is not None else None
+        return _fact_table(facts, lang, terms, index, reasons=reasons)
+
+    return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
+
+
+def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
+    records = [fact.as_record() for fact in facts]
+    columns = ["id", "label", "figure", "normalized"]
+    rows = [[f.id, label(f, lang), figure(f), normalized_text(f)] for f in facts]
+
+    def table() -> RenderableType:
+        from rich import box
+        from rich.table import Table
+
+        drawn = Table(box=box.SIMPLE_HEAD)
+        drawn.add_column("ID", overflow="fold", ratio=2)
+        drawn.add_column("Label", ratio=3)
+        drawn.add_column("Figure", no_wrap=True, justify="right")
+        drawn.add_column("Normalized", no_wrap=True, justify="right")
+        for fact in facts:
+            drawn.add_row(
+                _text(fact.id.rsplit(".", 1)[-1]), _text(label(fact, lang)), _text(figure(fact)), _text(normalized_text(fact))
+            )
+        return drawn
+
+    return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
+
+
+def section_record(book: FactBook, section: Section) -> dict[str, Any]:
+    counts = {topic.id: 0 for topic in section.topics}
+    for fact in book.facts_of(section.id):
+        counts[fact.topic] += 1
+    return {
+        "id": section.id,
+        "title": section.title,
+        "title_en": section.title_en,
+        "topics": [
+            {"id": t.id, "title": t.title, "title_en": t.title_en, "facts": counts[t.id]} for t in section.topics
+        ],
+        "facts": sum(counts.values()),
+    }
+
+
+def sections_view(book: FactBook, lang: Lang) -> View:
+    records = [section_record(book, section) for section in book.sections]
+    columns = ["id", "title", "title_en", "topics", "facts"]
+    rows = [[r["id"], r["title"], r["title_en"], str(len(r["topics"])), str(r["facts"])] for r in records]
+
+    def table() -> RenderableType:
+        from rich import box
+        from rich.table import Table
+
+        drawn = Table(box=box.SIMPLE_HEAD)
+        drawn.add_column("ID", no_wrap=True)
+        drawn.add_column("Title")
+        drawn.add_column("Topics")
+        drawn.add_column("Facts", justify="right")
+        for record in records:
+            topics = "\n".join(f"{t['id']}  {t['title_en'] if lang is Lang.EN else t['title']}" for t in record["topics"])
+            title = record["title_en"] if lang is Lang.EN else f"{record['title']}\n{record['title_en']}"
+            drawn.add_row(_text(record["id"]), _text(title), _text(topics), _text(str(record["facts"])))
+        return drawn
+
+    return View(records, records, columns, rows, table)
+
+
+def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: Lang) -> View:
+    record = section_record(book, section)
+    record["facts"] = [fact.as_record() for fact in facts]
+    titles = {t.id: (t.title_en if lang is Lang.EN else t.title) for t in section.topics}
+    columns = ["topic", "id", "label", "figure", "quote"]
+    rows = [[f.topic, f.id, label(f, lang), figure(f), f.quote] for f in facts]
+
+    def table() -> RenderableType:
+        groups = [(f"{topic.id} · {titles[topic.id]}", [f for f in facts if f.topic == topic.id]) for topic in section.topics]
+        heading = section.title_en if lang is Lang.EN else f"{section.title} · {section.title_en}"
+        return _fact_table(facts, lang, groups=[g for g in groups if g[1]], title=heading)
+
+    return View(record, record["facts"], columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
+
+
+def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
+    record = fact.as_record()
+    section = book.section(fact.section)
+    topic = section.topic(fact.topic)
+    pairs = [
+        ("id", fact.id),
+        ("kind", fact.kind),
+        ("label", fact.label),
+        ("label_en", fact.label_en),
+        ("figure", figure(fact)),
+        ("value", "" if fact.value is None else str(fact.value)),
+        ("unit", fact.unit or ""),
+        ("qualifier", fact.qualifier or ""),
+        ("normalized", normalized_text(fact)),
+        ("section", f"{section.id} · {section.title_en if lang is Lang.EN else section.title}"),
+        ("topic", f"{topic.id} · {topic.title_en if lang is Lang.EN else topic.title}"),
+        ("period", fact.period or ""),
+        ("change", fact.change or ""),
+        ("note", fact.note or ""),
+        ("tags", ", ".join(fact.tags)),
+        ("quote", fact.quote),
+    ]
+    pairs = [(key, value) for key, value in pairs if value or key in ("id", "quote")]
+
+    def table() -> RenderableType:
+        from rich import box
+        from rich.table import Table
+
+        drawn = Table(box=box.SIMPLE, show_header=False)
+        drawn.add_column("field", style="bold", no_wrap=True)
+        drawn.add_column("value")
+        for key, value in pairs:
+            spans = _spans_of(fact.raw, value) if key == "quote" else []
+            drawn.add_row(key, _text(value, spans))
+        return drawn
+
+    return View(record, [record], ["field", "value"], [list(p) for p in pairs], table, list(FACT_COLUMNS), [fact_row(fact)])

@@ -1,0 +1,309 @@
+"""The rules of a fact file: turn a YAML document into a FactBook, or list every problem at once."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from qindu_cli.errors import FactFileError, Problem
+from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
+from qindu_cli.units import lookup, normalize, parse_figure
+from qindu_cli.yamldoc import Mapping, Sequence
+
+SCHEMA_VERSION = 1
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_FACT_ID = re.compile(r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_MAX_DIGITS = 18
+
+_TOP = {"schema_version": True, "source": True, "sections": True, "facts": True}
+_SOURCE = {"title": True, "title_en": False, "byline": True, "region": True, "period": True, "language": True}
+_SECTION = {"id": True, "title": True, "title_en": True, "topics": True}
+_TOPIC = {"id": True, "title": True, "title_en": True}
+_FACT = {
+    "id": True, "kind": True, "section": True, "topic": True, "label": True, "label_en": True,
+    "value": False, "unit": False, "qualifier": False, "raw": False, "quote": True, "tags": True,
+    "period": False, "change": False, "note": False,
+}  # fmt: skip
+_FIGURE_FIELDS = ("value", "unit", "qualifier", "raw")
+
+
+class _Checker:
+    """Collects problems while reading one document."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, line: int | None, fact: str | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(self.name, message, line=line, fact=fact, field=field))
+
+    def mapping(self, value: Any, rules: dict[str, bool], what: str, line: int | None, fact: str | None = None) -> bool:
+        """Check that `value` is a mapping with the required keys and no others."""
+        if not isinstance(value, Mapping):
+            self.add(f"{what} must be a mapping of keys to values", getattr(value, "line", line), fact)
+            return False
+        for key in value:
+            if key not in rules:
+                allowed = ", ".join(rules)
+                self.add(f"unknown key {key!r} in {what} (allowed: {allowed})", value.key_lines[key], fact, key)
+        for key, required in rules.items():
+            if required and key not in value:
+                self.add(f"missing required key {key!r}", value.line, fact, key)
+        return True
+
+    def text(self, owner: Mapping, key: str, fact: str | None = None, optional: bool = False) -> str | None:
+        value = owner.get(key)
+        if value is None and (optional or key not in owner):
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(f"must be non-empty text, not {_shown(value)}", owner.key_lines.get(key, owner.line), fact, key)
+            return None
+        return value
+
+    def line_of(self, owner: Mapping, key: str) -> int:
+        return owner.key_lines.get(key, owner.line)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, Sequence):
+        return "a list"
+    return repr(value) if not isinstance(value, Decimal) else str(value)
+
+
+def build_book(document: Any, name: str) -> FactBook:
+    """A FactBook from a parsed document; raises FactFileError listing every problem."""
+    check = _Checker(name)
+    if not isinstance(document, Mapping):
+        check.add("the top level must be a mapping with schema_version, source, sections and facts", getattr(document, "line", 1))
+        raise FactFileError(check.problems)
+    check.mapping(document, _TOP, "the top level", 1)
+    version = document.get("schema_version")
+    if "schema_version" in document and version != SCHEMA_VERSION:
+        check.add(
+            f"schema_version {_shown(version)} is not supported; this qindu reads version {SCHEMA_VERSION}",
+            check.line_of(document, "schema_version"),
+            field="schema_version",
+        )
+    source = _source(check, document.get("source"))
+    sections = _sections(check, document.get("sections"), check.line_of(document, "sections") if "sections" in document else 1)
+    facts = _facts(check, document.get("facts"), sections, check.line_of(document, "facts") if "facts" in document else 1)
+    if check.problems or source is None:
+        raise FactFileError(check.problems)
+    return FactBook(source, tuple(sections.values()), tuple(facts))
+
+
+def _source(check: _Checker, value: Any) -> Source | None:
+    if value is None or not check.mapping(value, _SOURCE, "source", 1):
+        return None
+    period = value.get("period")
+    if isinstance(period, int):
+        value["period"] = str(period)
+    fields = {key: check.text(value, key, optional=not required) for key, required in _SOURCE.items()}
+    if any(fields[key] is None for key, required in _SOURCE.items() if required):
+        return None
+    return Source(**fields)  # type: ignore[arg-type]
+
+
+def _sections(check: _Checker, value: Any, line: int) -> dict[str, Section]:
+    sections: dict[str, Section] = {}
+    if not isinstance(value, Sequence) or not value:
+        if value is not None:
+            check.add("sections must be a non-empty list", getattr(value, "line", line), field="sections")
+        return sections
+    for item in value:
+        if not check.mapping(item, _SECTION, "a section", line):
+            continue
+        section_id = _slug(check, item, "id")
+        title, title_en = check.text(item, "title"), check.text(item, "title_en")
+        topics = _topics(check, item.get("topics"), check.line_of(item, "topics"))
+        if section_id is None or title is None or title_en is None:
+            continue
+        if section_id in sections:
+            check.add(f"duplicate section id {section_id!r}", check.line_of(item, "id"), field="id")
+            continue
+        sections[section_id] = Section(section_id, title, title_en, topics)
+    return sections
+
+
+def _topics(check: _Checker, value: Any, line: int) -> tuple[Topic, ...]:
+    if not isinstance(value, Sequence) or not value:
+        if value is not None:
+            check.add("topics must be a non-empty list", line, field="topics")
+        return ()
+    topics: dict[str, Topic] = {}
+    for item in value:
+        if not check.mapping(item, _TOPIC, "a topic", line):
+            continue
+        topic_id = _slug(check, item, "id")
+        title, title_en = check.text(item, "title"), check.text(item, "title_en")
+        if topic_id is None or title is None or title_en is None:
+            continue
+        if topic_id in topics:
+            check.add(f"duplicate topic id {topic_id!r}", check.line_of(item, "id"), field="id")
+            continue
+        topics[topic_id] = Topic(topic_id, title, title_en)
+    return tuple(topics.values())
+
+
+def _slug(check: _Checker, item: Mapping, key: str) -> str | None:
+    value = check.text(item, key)
+    if value is not None and not _SLUG.fullmatch(value):
+        check.add(f"{value!r} must be lower-case ASCII words joined by '-'", check.line_of(item, key), field=key)
+        return None
+    return value
+
+
+def _facts(check: _Checker, value: Any, sections: dict[str, Section], line: int) -> list[Fact]:
+    facts: list[Fact] = []
+    if not isinstance(value, Sequence):
+        if value is not None:
+            check.add("facts must be a list", getattr(value, "line", line), field="facts")
+        return facts
+    seen: dict[str, int] = {}
+    for item in value:
+        fact = _fact(check, item, sections, line)
+        if fact is None:
+            continue
+        if fact.id in seen:
+            check.add(f"duplicate id (first used on line {seen[fact.id]})", item.line, fact.id, "id")
+            continue
+        seen[fact.id] = item.line
+        facts.append(fact)
+    return facts
+
+
+def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -> Fact | None:
+    raw_id = item.get("id") if isinstance(item, Mapping) else None
+    fact_id = raw_id if isinstance(raw_id, str) else None
+    before = len(check.problems)
+    if not check.mapping(item, _FACT, "a fact", line, fact_id):
+        return None
+    at = item.line
+
+    def field_line(key: str) -> int:
+        return check.line_of(item, key)
+
+    def problem(key: str, message: str) -> None:
+        check.add(message, field_line(key), fact_id, key)
+
+    texts = {key: check.text(item, key, fact_id, optional=not _FACT[key]) for key in
+             ("id", "kind", "section", "topic", "label", "label_en", "quote", "unit", "raw", "qualifier", "period", "change", "note")}  # fmt: skip
+    if fact_id is not None and not _FACT_ID.fullmatch(fact_id):
+        problem("id", "must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs")
+    kind, section_id, topic_id = texts["kind"], texts["section"], texts["topic"]
+    if kind is not None and kind not in KINDS:
+        problem("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    section = sections.get(section_id or "")
+    if section_id is not None and section is None and sections:
+        problem("section", f"{section_id!r} is not a section id (known: {', '.join(sections)})")
+    if section is not None and topic_id is not None and topic_id not in {t.id for t in section.topics}:
+        known = ", ".join(t.id for t in section.topics)
+        problem("topic", f"{topic_id!r} is not a topic of {section.id} (known: {known})")
+    if fact_id and section_id and topic_id and not fact_id.startswith(f"{section_id}.{topic_id}."):
+        problem("id", f"must start with {section_id}.{topic_id}.")
+    if texts["label_en"] is not None and not _LATIN.search(texts["label_en"]):
+        problem("label_en", "must be English")
+    tags = _tags(item, problem)
+    if texts["qualifier"] is not None and texts["qualifier"] not in QUALIFIERS:
+        problem("qualifier", f"{texts['qualifier']!r} is not one of {', '.join(QUALIFIERS)}")
+    if texts["change"] is not None and texts["change"] not in CHANGES:
+        problem("change", f"{texts['change']!r} is not one of {', '.join(CHANGES)}")
+    value = _value(item, problem)
+    if kind == "indicator":
+        _check_figure(item, texts, value, problem)
+    elif kind in KINDS:
+        for key in _FIGURE_FIELDS:
+            if item.get(key) is not None:
+                problem(key, f"only indicators have a {key}; a {kind} has none")
+    if len(check.problems) > before:
+        return None
+    assert fact_id and kind and section_id and topic_id and texts["label"] and texts["label_en"] and texts["quote"]
+    return Fact(
+        id=fact_id, kind=kind, section=section_id, topic=topic_id, label=texts["label"],
+        label_en=texts["label_en"], value=value, unit=texts["unit"], qualifier=texts["qualifier"],
+        raw=texts["raw"], quote=texts["quote"], tags=tags, period=texts["period"],
+        change=texts["change"], note=texts["note"],
+    )  # fmt: skip
+
+
+def _tags(item: Mapping, problem: Any) -> tuple[str, ...]:
+    tags = item.get("tags")
+    if "tags" not in item:
+        return ()
+    if not isinstance(tags, Sequence) or not tags or not all(isinstance(t, str) and t.strip() for t in tags):
+        problem("tags", "must be a non-empty list of keywords")
+        return ()
+    if not any(_HAN.search(t) for t in tags) or not any(_LATIN.search(t) for t in tags):
+        problem("tags", "must hold Chinese and English keywords both")
+    return tuple(tags)
+
+
+def _value(item: Mapping, problem: Any) -> Decimal | None:
+    value = item.get("value")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        problem("value", f"must be a number as written in the report, not {_shown(value)}")
+        return None
+    number = Decimal(value)
+    if len(number.as_tuple().digits) > _MAX_DIGITS:
+        problem("value", f"has more than {_MAX_DIGITS} digits")
+        return None
+    return number
+
+
+def _check_figure(item: Mapping, texts: dict[str, str | None], value: Decimal | None, problem: Any) -> None:
+    """An indicator's value, unit and qualifier must be what its raw figure says."""
+    for key in ("value", "unit", "raw"):
+        if item.get(key) is None:
+            problem(key, f"an indicator needs a {key}")
+    unit, raw, quote, qualifier = texts["unit"], texts["raw"], texts["quote"], texts["qualifier"]
+    if unit is not None and lookup(unit) is None:
+        problem("unit", f"{unit!r} is not in the unit table")
+    if raw is None:
+        return
+    if quote is not None and raw not in quote:
+        problem("raw", f"{raw!r} does not appear in the quote")
+    figure = parse_figure(raw)
+    if figure is None:
+        problem("raw", f"{raw!r} is not a figure of the form [qualifier]number[余|多]unit[以上|左右|以内]")
+        return
+    if value is not None and figure.value != value:
+        problem("value", f"{value} does not match raw {raw!r}, which says {figure.value}")
+    if unit is not None and figure.unit != unit:
+        problem("unit", f"{unit!r} does not match raw {raw!r}, which says {figure.unit!r}")
+    written = figure.qualifier.value if figure.qualifier else None
+    if qualifier != written:
+        problem("qualifier", f"is {qualifier or 'null'} but raw {raw!r} says {written or 'null (exact)'}")
+    entry = lookup(figure.unit)
+    if entry is None or value is None or figure.value != value:
+        return
+    scaled, base = normalize(value, figure.unit)
+    if entry.countable and scaled != scaled.to_integral_value():
+        problem("value", f"{raw} is {scaled} {base}, not a whole number of {base}")
+    if base == "%" and not Decimal(0) <= value <= Decimal(100):
+        problem("value", f"{value}% is outside 0-100")
+
+
+def check_quotes(book: FactBook, source_text: str, source_name: str, fact_file: str, lines: dict[str, int]) -> list[Problem]:
+    """Every quote must stand in the source text character for character."""
+    return [
+        Problem(fact_file, f"quote not found verbatim in {source_name}: {fact.quote!r}", line=lines.get(fact.id), fact=fact.id, field="quote")
+        for fact in book.facts
+        if fact.quote not in source_text
+    ]
+
+
+def fact_lines(document: Any) -> dict[str, int]:
+    """The line each fact starts on, by id, for pointing at it in messages."""
+    facts = document.get("facts") if isinstance(document, Mapping) else None
+    if not isinstance(facts, Sequence):
+        return {}
+    return {item["id"]: item.line for item in facts if isinstance(item, Mapping) and isinstance(item.get("id"), str)}

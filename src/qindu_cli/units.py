@@ -1,0 +1,111 @@
+"""The unit table, the grammar of a written figure, and exact normalization with `Decimal`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+
+class Qualifier(str, Enum):
+    """How a written figure relates to the true amount."""
+
+    MORE_THAN = "more_than"
+    AT_LEAST = "at_least"
+    APPROX = "approx"
+    AT_MOST = "at_most"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as written in the report, and how to express it in its base unit."""
+
+    base: str
+    factor: Decimal
+    countable: bool
+    quantum: Decimal | None = None  # rounding step for factors that do not divide evenly
+
+
+_COUNTS = "人 人次 个 家 户 条 场次 次 名 期 学时 件 所 位 项 套 轮 剂次 处 天".split()
+_BASES: dict[str, Unit] = {name: Unit(name, Decimal(1), countable=True) for name in _COUNTS}
+_BASES.update(
+    {
+        "元": Unit("元", Decimal(1), countable=False),
+        "吨": Unit("吨", Decimal(1), countable=False),
+        "%": Unit("%", Decimal(1), countable=False),
+        "亩": Unit("m²", Decimal(2000) / Decimal(3), countable=False, quantum=Decimal("0.01")),
+    }
+)
+_SCALES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
+
+_QUALIFIER_WORDS = {
+    "余": Qualifier.MORE_THAN,
+    "多": Qualifier.MORE_THAN,
+    "逾": Qualifier.MORE_THAN,
+    "超": Qualifier.MORE_THAN,
+    "超过": Qualifier.MORE_THAN,
+    "突破": Qualifier.MORE_THAN,
+    "以上": Qualifier.AT_LEAST,
+    "约": Qualifier.APPROX,
+    "近": Qualifier.APPROX,
+    "左右": Qualifier.APPROX,
+    "以内": Qualifier.AT_MOST,
+    "不超过": Qualifier.AT_MOST,
+}
+_RAW = re.compile(
+    r"(?P<before>突破|不超过|超过|逾|超|约|近)?"
+    r"(?P<number>\d+(?:\.\d+)?)"
+    r"(?P<middle>余|多)?"
+    r"(?P<unit>.+?)"
+    r"(?P<after>以上|左右|以内)?"
+)
+
+
+def lookup(unit: str) -> Unit | None:
+    """The unit table's entry for `unit` as written (`亿元`, `万人`, `%`), or None."""
+    if unit in _BASES:
+        return _BASES[unit]
+    scale, rest = unit[:1], unit[1:]
+    if scale in _SCALES and rest in _BASES and _BASES[rest].quantum is None:
+        base = _BASES[rest]
+        return Unit(base.base, _SCALES[scale] * base.factor, base.countable)
+    return None
+
+
+def known_units() -> list[str]:
+    return sorted(_BASES) + [f"{s}{b}" for s in _SCALES for b in sorted(_BASES) if b != "亩"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as the report writes it, taken apart: `9100余户` is 9100, 户, more than."""
+
+    value: Decimal
+    unit: str
+    qualifier: Qualifier | None
+
+
+def parse_figure(raw: str) -> Figure | None:
+    """Read a written figure such as `突破1亿人次`; None when it is not of that shape."""
+    match = _RAW.fullmatch(raw)
+    if match is None:
+        return None
+    words = [w for w in (match["before"], match["middle"], match["after"]) if w]
+    if len(words) > 1:
+        return None
+    qualifier = _QUALIFIER_WORDS[words[0]] if words else None
+    return Figure(Decimal(match["number"]), match["unit"], qualifier)
+
+
+def normalize(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    """`value unit` in its base unit: `100.9 亿元` is `10090000000 元`. Raises KeyError for unknown units."""
+    entry = lookup(unit)
+    if entry is None:
+        raise KeyError(unit)
+    scaled = value * entry.factor
+    if entry.quantum is not None:
+        scaled = scaled.quantize(entry.quantum)
+    if scaled == scaled.to_integral_value():
+        scaled = scaled.quantize(Decimal(1))
+    return scaled, entry.base

@@ -95,11 +95,25 @@ def book_to_data(book: FactBook) -> dict[str, Any]:
             for sec in book.sections
         ),
         "facts": tuple(
-            (f.id, f.kind, f.section, f.topic, f.label, f.label_en,
-             None if f.value is None else str(f.value), f.unit, f.qualifier, f.raw,
-             f.quote, f.tags, f.period, f.change, f.note)
+            (
+                f.id,
+                f.kind,
+                f.section,
+                f.topic,
+                f.label,
+                f.label_en,
+                None if f.value is None else str(f.value),
+                f.unit,
+                f.qualifier,
+                f.raw,
+                f.quote,
+                f.tags,
+                f.period,
+                f.change,
+                f.note,
+            )
             for f in book.facts
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -109,7 +123,6 @@ def book_from_data(data: dict[str, Any]) -> FactBook:
         for sid, title, title_en, topics in data["sections"]
     )
     facts = tuple(
-        Fact(f[0], f[1], f[2], f[3], f[4], f[5], None if f[6] is None else Decimal(f[6]), *f[7:])
-        for f in data["facts"]
+        Fact(f[0], f[1], f[2], f[3], f[4], f[5], None if f[6] is None else Decimal(f[6]), *f[7:]) for f in data["facts"]
     )
     return FactBook(Source(*data["source"]), sections, facts)

@@ -61,7 +61,7 @@ app = typer.Typer(
     cls=QinduGroup,
     name="qindu",
     help="Facts of the 2022 work report of 秦都区 (Qindu District, Xianyang), each with its source sentence.",
-    epilog="Examples:  qindu sections   ·   qindu search 就业   ·   qindu show new-urban-jobs   ·   qindu indicators --unit 亿元",
+    epilog="Examples:  qindu sections  ·  qindu search 就业  ·  qindu show new-urban-jobs  ·  qindu indicators --unit 亿元",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -105,12 +105,20 @@ def _options(
     ctx: typer.Context,
     facts: Annotated[
         Path | None,
-        typer.Option("--facts", envvar="QINDU_FACTS", help="Read this fact file instead of the one qindu ships.", show_default=False),
+        typer.Option(
+            "--facts",
+            envvar="QINDU_FACTS",
+            help="Read this fact file instead of the one qindu ships.",
+            show_default=False,
+        ),
     ] = None,
     lang: Annotated[
-        Lang, typer.Option("--lang", envvar="QINDU_LANG", help="Labels and titles in tables: zh or en. JSON carries both.")
+        Lang,
+        typer.Option("--lang", envvar="QINDU_LANG", help="Labels and titles in tables: zh or en. JSON carries both."),
     ] = Lang.ZH,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in tables (NO_COLOR is honoured too).")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour in tables (NO_COLOR is honoured too).")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -193,7 +201,13 @@ def sections(ctx: typer.Context, fmt: FormatOption = None, as_json: JsonOption =
 @app.command()
 def section(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="ID", help="economy, party-building or livelihood; a prefix (econ) or a word of the title (民生) will do.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="economy, party-building or livelihood; a prefix (econ) or a word of the title (民生) will do.",
+        ),
+    ],
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic of the section.")] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
@@ -215,11 +229,18 @@ def section(
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words to find: Chinese, traditional, pinyin, English or figures.")],
-    section_name: Annotated[str | None, typer.Option("--section", "-s", metavar="ID", help="Only facts of this section.")] = None,
+    query: Annotated[
+        list[str],
+        typer.Argument(metavar="QUERY...", help="Words to find: Chinese, traditional, pinyin, English or figures."),
+    ],
+    section_name: Annotated[
+        str | None, typer.Option("--section", "-s", metavar="ID", help="Only facts of this section.")
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many facts.")] = None,
     any_term: Annotated[bool, typer.Option("--any", help="Facts matching any word, not every word.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Say which field and form matched (JSON: a `match` list).")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Say which field and form matched (JSON: a `match` list).")
+    ] = False,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -265,8 +286,7 @@ def show(
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    by_slug = [f for f in book.facts if f.id.rsplit(".", 1)[-1] == fact_id]
-    fact = by_slug[0] if len(by_slug) == 1 and "." not in fact_id else book.fact(fact_id)
+    fact = book.fact_by_slug(fact_id)
     _emit(ctx, fact_view(book, fact, _settings(ctx).lang), output)
 
 
@@ -279,10 +299,18 @@ class Sort(str, Enum):
 @app.command()
 def indicators(
     ctx: typer.Context,
-    section_name: Annotated[str | None, typer.Option("--section", "-s", metavar="ID", help="Only this section.")] = None,
+    section_name: Annotated[
+        str | None, typer.Option("--section", "-s", metavar="ID", help="Only this section.")
+    ] = None,
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Only this unit as written (亿元), or a base unit (元) for all its scales.")] = None,
-    sort: Annotated[Sort, typer.Option("--sort", case_sensitive=False, help="report, value (normalized, grouped by base unit) or label.")] = Sort.REPORT,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", help="Only this unit as written (亿元), or a base unit (元) for all its scales."),
+    ] = None,
+    sort: Annotated[
+        Sort,
+        typer.Option("--sort", case_sensitive=False, help="report, value (normalized, grouped by base unit) or label."),
+    ] = Sort.REPORT,
     desc: Annotated[bool, typer.Option("--desc", help="Largest or last first.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
     fmt: FormatOption = None,
@@ -332,8 +360,14 @@ def indicators(
 @app.command()
 def validate(
     ctx: typer.Context,
-    path: Annotated[Path | None, typer.Argument(metavar="[PATH]", help="The fact file to check; default: the one in use.", show_default=False)] = None,
-    source: Annotated[Path | None, typer.Option("--source", metavar="TEXT_FILE", help="Also check every quote against this report text.")] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(metavar="[PATH]", help="The fact file to check; default: the one in use.", show_default=False),
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option("--source", metavar="TEXT_FILE", help="Also check every quote against this report text."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check a fact file: schema, ids, units, figures against their raw text, and quotes.
@@ -389,7 +423,9 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="json, jsonl, csv, tsv or markdown.")] = ExportFormat.JSON,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", case_sensitive=False, help="json, jsonl, csv, tsv or markdown.")
+    ] = ExportFormat.JSON,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:

@@ -95,9 +95,7 @@ class Fact:
             "period": self.period,
             "change": self.change,
             "note": self.note,
-            "normalized": None
-            if normalized is None
-            else {"value": json_number(normalized[0]), "unit": normalized[1]},
+            "normalized": None if normalized is None else {"value": json_number(normalized[0]), "unit": normalized[1]},
         }
 
 
@@ -133,6 +131,11 @@ class FactBook:
                 "list ids with `qindu search` or `qindu section`",
             ) from None
 
+    def fact_by_slug(self, slug: str) -> Fact:
+        """The fact whose id ends in `.slug`, when exactly one does; else as `fact`."""
+        found = [fact for fact in self.facts if fact.id.rsplit(".", 1)[-1] == slug]
+        return found[0] if len(found) == 1 and "." not in slug else self.fact(slug)
+
     def section(self, name: str) -> Section:
         """The section named by its id, a unique prefix of it, or a word of its title (`经济`)."""
         exact = [s for s in self.sections if s.id == name]
@@ -166,9 +169,7 @@ def _last_part(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def _close(
-    name: str, candidates: list[str], keys: Callable[[str], str] | None = None
-) -> list[str]:
+def _close(name: str, candidates: list[str], keys: Callable[[str], str] | None = None) -> list[str]:
     """Up to three candidates within a small edit distance of `name`."""
     import difflib
 

@@ -162,6 +162,13 @@ def _text(value: str, spans: Sequence[tuple[int, int]] = ()) -> Text:
     return text
 
 
+def _joined(parts: Sequence[str]) -> Text:
+    """Several strings of data, one a line."""
+    from rich.text import Text
+
+    return Text("\n").join(_text(part) for part in parts)
+
+
 def _spans_of(needle: str | None, text: str) -> list[tuple[int, int]]:
     if not needle:
         return []
@@ -174,7 +181,7 @@ def _fact_table(
     lang: Lang,
     terms: Sequence[str] = (),
     index: SearchIndex | None = None,
-    groups: Sequence[tuple[str, list[Fact]]] | None = None,
+    groups: Sequence[tuple[tuple[str, str], list[Fact]]] | None = None,
     title: str | None = None,
     reasons: Sequence[str] | None = None,
 ) -> RenderableType:
@@ -182,12 +189,12 @@ def _fact_table(
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, title=_text(title) if title else None, title_justify="left")
-    table.add_column("ID", overflow="fold", ratio=3)
-    table.add_column("Label", ratio=3)
+    table.add_column("ID", overflow="fold")
+    table.add_column("Label", overflow="fold", ratio=2)
     table.add_column("Figure", no_wrap=True)
-    table.add_column("Quote", ratio=5)
+    table.add_column("Quote", overflow="fold", ratio=3)
     if reasons is not None:
-        table.add_column("Match", ratio=2)
+        table.add_column("Match", overflow="fold", ratio=2)
     why = dict(zip((f.id for f in facts), reasons or (), strict=False))
 
     def add(fact: Fact) -> None:
@@ -197,7 +204,12 @@ def _fact_table(
             quote_spans = highlight_spans(fact.quote, terms, index)
         else:
             label_spans, quote_spans = [], _spans_of(fact.raw, fact.quote)
-        cells = [_text(fact.id.rsplit(".", 1)[-1]), _text(shown, label_spans), _text(figure(fact)), _text(fact.quote, quote_spans)]
+        cells = [
+            _text(fact.id.rsplit(".", 1)[-1]),
+            _text(shown, label_spans),
+            _text(figure(fact)),
+            _text(fact.quote, quote_spans),
+        ]
         if reasons is not None:
             cells.append(_text(why.get(fact.id, "")))
         table.add_row(*cells)
@@ -206,8 +218,8 @@ def _fact_table(
         for fact in facts:
             add(fact)
     else:
-        for heading, members in groups:
-            table.add_row(_text(heading), style="bold", end_section=False)
+        for (topic_id, heading), members in groups:
+            table.add_row(_text(topic_id), _text(heading), style="bold")
             for fact in members:
                 add(fact)
             table.add_section()
@@ -253,13 +265,16 @@ def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
         from rich.table import Table
 
         drawn = Table(box=box.SIMPLE_HEAD)
-        drawn.add_column("ID", overflow="fold", ratio=2)
-        drawn.add_column("Label", ratio=3)
+        drawn.add_column("ID", overflow="fold")
+        drawn.add_column("Label", overflow="fold")
         drawn.add_column("Figure", no_wrap=True, justify="right")
         drawn.add_column("Normalized", no_wrap=True, justify="right")
         for fact in facts:
             drawn.add_row(
-                _text(fact.id.rsplit(".", 1)[-1]), _text(label(fact, lang)), _text(figure(fact)), _text(normalized_text(fact))
+                _text(fact.id.rsplit(".", 1)[-1]),
+                _text(label(fact, lang)),
+                _text(figure(fact)),
+                _text(normalized_text(fact)),
             )
         return drawn
 
@@ -295,10 +310,11 @@ def sections_view(book: FactBook, lang: Lang) -> View:
         drawn.add_column("Title")
         drawn.add_column("Topics")
         drawn.add_column("Facts", justify="right")
+        drawn.columns[1].overflow = drawn.columns[2].overflow = "fold"
         for record in records:
-            topics = "\n".join(f"{t['id']}  {t['title_en'] if lang is Lang.EN else t['title']}" for t in record["topics"])
-            title = record["title_en"] if lang is Lang.EN else f"{record['title']}\n{record['title_en']}"
-            drawn.add_row(_text(record["id"]), _text(title), _text(topics), _text(str(record["facts"])))
+            topics = [f"{t['id']}  {t['title_en'] if lang is Lang.EN else t['title']}" for t in record["topics"]]
+            title = [record["title_en"]] if lang is Lang.EN else [record["title"], record["title_en"]]
+            drawn.add_row(_text(record["id"]), _joined(title), _joined(topics), _text(str(record["facts"])))
         return drawn
 
     return View(records, records, columns, rows, table)
@@ -312,7 +328,7 @@ def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: 
     rows = [[f.topic, f.id, label(f, lang), figure(f), f.quote] for f in facts]
 
     def table() -> RenderableType:
-        groups = [(f"{topic.id} · {titles[topic.id]}", [f for f in facts if f.topic == topic.id]) for topic in section.topics]
+        groups = [((topic.id, titles[topic.id]), [f for f in facts if f.topic == topic.id]) for topic in section.topics]
         heading = section.title_en if lang is Lang.EN else f"{section.title} · {section.title_en}"
         return _fact_table(facts, lang, groups=[g for g in groups if g[1]], title=heading)
 
@@ -349,10 +365,12 @@ def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
 
         drawn = Table(box=box.SIMPLE, show_header=False)
         drawn.add_column("field", style="bold", no_wrap=True)
-        drawn.add_column("value")
+        drawn.add_column("value", overflow="fold")
         for key, value in pairs:
             spans = _spans_of(fact.raw, value) if key == "quote" else []
             drawn.add_row(key, _text(value, spans))
         return drawn
 
-    return View(record, [record], ["field", "value"], [list(p) for p in pairs], table, list(FACT_COLUMNS), [fact_row(fact)])
+    return View(
+        record, [record], ["field", "value"], [list(p) for p in pairs], table, list(FACT_COLUMNS), [fact_row(fact)]
+    )

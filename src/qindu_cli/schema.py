@@ -81,7 +81,10 @@ def build_book(document: Any, name: str) -> FactBook:
     """A FactBook from a parsed document; raises FactFileError listing every problem."""
     check = _Checker(name)
     if not isinstance(document, Mapping):
-        check.add("the top level must be a mapping with schema_version, source, sections and facts", getattr(document, "line", 1))
+        check.add(
+            "the top level must be a mapping with schema_version, source, sections and facts",
+            getattr(document, "line", 1),
+        )
         raise FactFileError(check.problems)
     check.mapping(document, _TOP, "the top level", 1)
     version = document.get("schema_version")
@@ -92,8 +95,12 @@ def build_book(document: Any, name: str) -> FactBook:
             field="schema_version",
         )
     source = _source(check, document.get("source"))
-    sections = _sections(check, document.get("sections"), check.line_of(document, "sections") if "sections" in document else 1)
-    facts = _facts(check, document.get("facts"), sections, check.line_of(document, "facts") if "facts" in document else 1)
+    sections = _sections(
+        check, document.get("sections"), check.line_of(document, "sections") if "sections" in document else 1
+    )
+    facts = _facts(
+        check, document.get("facts"), sections, check.line_of(document, "facts") if "facts" in document else 1
+    )
     if check.problems or source is None:
         raise FactFileError(check.problems)
     return FactBook(source, tuple(sections.values()), tuple(facts))
@@ -185,7 +192,6 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
     before = len(check.problems)
     if not check.mapping(item, _FACT, "a fact", line, fact_id):
         return None
-    at = item.line
 
     def field_line(key: str) -> int:
         return check.line_of(item, key)
@@ -193,8 +199,9 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
     def problem(key: str, message: str) -> None:
         check.add(message, field_line(key), fact_id, key)
 
-    texts = {key: check.text(item, key, fact_id, optional=not _FACT[key]) for key in
-             ("id", "kind", "section", "topic", "label", "label_en", "quote", "unit", "raw", "qualifier", "period", "change", "note")}  # fmt: skip
+    texts = {
+        key: check.text(item, key, fact_id, optional=not _FACT[key]) for key in _FACT if key not in ("value", "tags")
+    }
     if fact_id is not None and not _FACT_ID.fullmatch(fact_id):
         problem("id", "must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs")
     kind, section_id, topic_id = texts["kind"], texts["section"], texts["topic"]
@@ -292,10 +299,18 @@ def _check_figure(item: Mapping, texts: dict[str, str | None], value: Decimal | 
         problem("value", f"{value}% is outside 0-100")
 
 
-def check_quotes(book: FactBook, source_text: str, source_name: str, fact_file: str, lines: dict[str, int]) -> list[Problem]:
+def check_quotes(
+    book: FactBook, source_text: str, source_name: str, fact_file: str, lines: dict[str, int]
+) -> list[Problem]:
     """Every quote must stand in the source text character for character."""
     return [
-        Problem(fact_file, f"quote not found verbatim in {source_name}: {fact.quote!r}", line=lines.get(fact.id), fact=fact.id, field="quote")
+        Problem(
+            fact_file,
+            f"quote not found verbatim in {source_name}: {fact.quote!r}",
+            line=lines.get(fact.id),
+            fact=fact.id,
+            field="quote",
+        )
         for fact in book.facts
         if fact.quote not in source_text
     ]

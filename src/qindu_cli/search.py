@@ -25,6 +25,7 @@ _FORM_FACTOR = {"text": 1.0, "traditional": 1.0, "full-width": 1.0, "plural": 0.
 _KEEP = frozenset(".%+&")
 _LETTERS = re.compile(r"[a-z]+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD_START = re.compile(r"[a-z0-9]")
 _TWO_LETTER_INITIALS = ("zh", "ch", "sh")
 _PARTIAL_INITIALS = 4  # shorter initials must spell a whole label or tag
 
@@ -159,7 +160,9 @@ def _needles(term: str, index: SearchIndex) -> list[_Needle]:
     return needles
 
 
-def _pinyin_match(text: str, query: str, readings: dict[str, tuple[str, ...]], initials: bool) -> tuple[int, int] | None:
+def _pinyin_match(
+    text: str, query: str, readings: dict[str, tuple[str, ...]], initials: bool
+) -> tuple[int, int] | None:
     """The span of at least two consecutive characters whose pinyin spells `query`, if any."""
     for start, char in enumerate(text):
         if char in readings:
@@ -169,13 +172,21 @@ def _pinyin_match(text: str, query: str, readings: dict[str, tuple[str, ...]], i
     return None
 
 
-def _spell(text: str, at: int, query: str, pos: int, readings: dict[str, tuple[str, ...]], initials: bool) -> int | None:
+def _spell(
+    text: str, at: int, query: str, pos: int, readings: dict[str, tuple[str, ...]], initials: bool
+) -> int | None:
     if pos == len(query):
         return at
     if at >= len(text):
         return None
     for reading in readings.get(text[at], ()):
-        pieces = {reading[0], reading[:2]} if initials and reading[:2] in _TWO_LETTER_INITIALS else {reading[0]} if initials else {reading}
+        pieces = (
+            {reading[0], reading[:2]}
+            if initials and reading[:2] in _TWO_LETTER_INITIALS
+            else {reading[0]}
+            if initials
+            else {reading}
+        )
         for piece in pieces:
             if query.startswith(piece, pos):
                 end = _spell(text, at + 1, query, pos + len(piece), readings, initials)
@@ -184,11 +195,20 @@ def _spell(text: str, at: int, query: str, pos: int, readings: dict[str, tuple[s
     return None
 
 
+def _at_word_start(needle: str, text: str) -> bool:
+    """Latin words and numbers match from their start: `ye` is not in `year-long`, `68` not in `2.68`."""
+    if not _WORD_START.match(needle):
+        return True
+    return re.search(r"(?<![a-z0-9.])" + re.escape(needle), text) is not None
+
+
 def _fields(record: tuple[Any, ...]) -> list[tuple[str, str]]:
     return [*zip(FIELDS, record[:5], strict=True), *(("tag", tag) for tag in record[5])]
 
 
-def _score_term(term: str, needles: list[_Needle], record: tuple[Any, ...], index: SearchIndex) -> tuple[float, TermMatch] | None:
+def _score_term(
+    term: str, needles: list[_Needle], record: tuple[Any, ...], index: SearchIndex
+) -> tuple[float, TermMatch] | None:
     best: tuple[float, TermMatch] | None = None
 
     def consider(score: float, field: str, form: str) -> None:
@@ -199,7 +219,7 @@ def _score_term(term: str, needles: list[_Needle], record: tuple[Any, ...], inde
     fields = _fields(record)
     for needle in needles:
         for field, text in fields:
-            if needle.text in text:
+            if needle.text in text and _at_word_start(needle.text, text):
                 exact = _EXACT_BONUS if text == needle.text and field in ("label", "label_en", "tag") else 0
                 consider((_FIELD_SCORE[field] + exact) * _FORM_FACTOR[needle.form], field, needle.form)
     pinyin_query = needles[0].text.replace(" ", "") if needles else ""
@@ -218,7 +238,9 @@ def _score_term(term: str, needles: list[_Needle], record: tuple[Any, ...], inde
     return best
 
 
-def search(index: SearchIndex, terms: Sequence[str], any_term: bool = False, within: set[int] | None = None) -> list[Hit]:
+def search(
+    index: SearchIndex, terms: Sequence[str], any_term: bool = False, within: set[int] | None = None
+) -> list[Hit]:
     """Facts matching every term (or any, with `any_term`), best first, then in report order."""
     prepared = [(term, _needles(term, index)) for term in terms]
     prepared = [(term, needles) for term, needles in prepared if needles]
@@ -288,7 +310,8 @@ def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex) -> list
     phrase = "".join(letters) if len(letters) > 1 and all(_LETTERS.fullmatch(t) for t in letters) else None
     for term in terms:
         for needle in _needles(term, index):
-            for found in re.finditer(re.escape(needle.text), folded):
+            boundary = r"(?<![a-z0-9.])" if _WORD_START.match(needle.text) else ""
+            for found in re.finditer(boundary + re.escape(needle.text), folded):
                 add(found.start(), found.end())
     for query in [fold(t, index.t2s) for t in terms] + ([phrase] if phrase else []):
         if len(query) >= 2 and _LETTERS.fullmatch(query):

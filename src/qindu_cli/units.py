@@ -27,7 +27,28 @@ class Unit:
     quantum: Decimal | None = None  # rounding step for factors that do not divide evenly
 
 
-_COUNTS = "人 人次 个 家 户 条 场次 次 名 期 学时 件 所 位 项 套 轮 剂次 处 天".split()
+_COUNTS = (
+    "人",
+    "人次",
+    "个",
+    "家",
+    "户",
+    "条",
+    "场次",
+    "次",
+    "名",
+    "期",
+    "学时",
+    "件",
+    "所",
+    "位",
+    "项",
+    "套",
+    "轮",
+    "剂次",
+    "处",
+    "天",
+)
 _BASES: dict[str, Unit] = {name: Unit(name, Decimal(1), countable=True) for name in _COUNTS}
 _BASES.update(
     {
@@ -57,7 +78,7 @@ _RAW = re.compile(
     r"(?P<before>突破|不超过|超过|逾|超|约|近)?"
     r"(?P<number>\d+(?:\.\d+)?)"
     r"(?P<middle>余|多)?"
-    r"(?P<unit>.+?)"
+    r"(?P<unit>[^\d\s,.，。]+?)"
     r"(?P<after>以上|左右|以内)?"
 )
 

@@ -1,0 +1,50 @@
+"""Shared fixtures: an isolated cache, a runner at a fixed width, and the paths tests read."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from qindu_cli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+FACTS = ROOT / "facts.yaml"
+SOURCE = ROOT.parent / "shared" / "source" / "qindu-2022-report.txt"
+WIDTH = 100
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own empty cache directory and no stray settings from the environment."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for name in ("QINDU_FACTS", "QINDU_LANG", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    yield cache
+
+
+@pytest.fixture
+def run() -> Run:
+    """Invoke qindu as a user would, stdout and stderr apart, in a 100-column terminal."""
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env={"COLUMNS": str(WIDTH), **(env or {})}, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def source_text() -> str:
+    if not SOURCE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the report text is missing at {SOURCE}; CI must have ../shared beside the clone")
+        pytest.skip(f"the report text is not at {SOURCE} (it lives in ../shared beside a clone)")
+    return SOURCE.read_text(encoding="utf-8")

@@ -127,7 +127,7 @@ class FactBook:
             raise UnknownNameError(
                 "fact id",
                 fact_id,
-                _close(fact_id, list(self._by_id), keys=_last_part),
+                _close(fact_id, list(self._by_id), keys=_last_part, cutoff=0.8),
                 "list ids with `qindu search` or `qindu section`",
             ) from None
 
@@ -158,22 +158,18 @@ class FactBook:
                 continue
             yield fact
 
-    def topic_title(self, fact: Fact) -> Topic:
-        return self.section(fact.section).topic(fact.topic)
-
-    def units(self) -> list[str]:
-        return sorted({f.unit for f in self.facts if f.unit is not None})
-
 
 def _last_part(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def _close(name: str, candidates: list[str], keys: Callable[[str], str] | None = None) -> list[str]:
-    """Up to three candidates within a small edit distance of `name`."""
+def _close(
+    name: str, candidates: list[str], keys: Callable[[str], str] | None = None, cutoff: float = 0.6
+) -> list[str]:
+    """Up to three candidates within a small edit distance of `name` (then of its `keys` part)."""
     import difflib
 
-    found = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    found = difflib.get_close_matches(name, candidates, n=3, cutoff=cutoff)
     if not found and keys is not None:
         tails = {keys(c): c for c in candidates}
         found = [tails[t] for t in difflib.get_close_matches(keys(name), list(tails), n=3, cutoff=0.6)]

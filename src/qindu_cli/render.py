@@ -188,7 +188,7 @@ def _fact_table(
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, title=_text(title) if title else None, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=_text(title) if title else None, title_justify="left")
     table.add_column("ID", overflow="fold")
     table.add_column("Label", overflow="fold", ratio=2)
     table.add_column("Figure", no_wrap=True)
@@ -264,7 +264,7 @@ def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
         from rich import box
         from rich.table import Table
 
-        drawn = Table(box=box.SIMPLE_HEAD)
+        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False)
         drawn.add_column("ID", overflow="fold")
         drawn.add_column("Label", overflow="fold")
         drawn.add_column("Figure", no_wrap=True, justify="right")
@@ -305,7 +305,7 @@ def sections_view(book: FactBook, lang: Lang) -> View:
         from rich import box
         from rich.table import Table
 
-        drawn = Table(box=box.SIMPLE_HEAD)
+        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False)
         drawn.add_column("ID", no_wrap=True)
         drawn.add_column("Title")
         drawn.add_column("Topics")
@@ -363,7 +363,7 @@ def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
         from rich import box
         from rich.table import Table
 
-        drawn = Table(box=box.SIMPLE, show_header=False)
+        drawn = Table(box=box.SIMPLE, show_header=False, show_edge=False)
         drawn.add_column("field", style="bold", no_wrap=True)
         drawn.add_column("value", overflow="fold")
         for key, value in pairs:

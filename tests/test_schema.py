@@ -35,7 +35,11 @@ def test_the_small_fixture_is_valid() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("value: 9717\n", "value: 9718\n", "fact livelihood.jobs.new-urban-jobs: value: 9718 does not match raw '9717人'"),
+        (
+            "value: 9717\n",
+            "value: 9718\n",
+            "fact livelihood.jobs.new-urban-jobs: value: 9718 does not match raw '9717人'",
+        ),
         ("value: 100.9\n", "value: 100.90001\n", "does not match raw '100.9亿元'"),
         ("    unit: 人\n", "", "unit: an indicator needs a unit"),
         ("unit: 人\n", "unit: 万人\n", "unit: '万人' does not match raw '9717人'"),
@@ -51,12 +55,32 @@ def test_the_small_fixture_is_valid() -> None:
         ("label_en: New urban jobs", 'label_en: ""', "label_en: must be non-empty text"),
         ("tags: [就业, employment, jobs]", "tags: [就业]", "must hold Chinese and English keywords both"),
         ("tags: [就业, employment, jobs]", "tags: []", "tags: must be a non-empty list"),
-        ("topic: jobs\n    label: 新增城镇就业", "topic: work\n    label: 新增城镇就业", "'work' is not a topic of livelihood"),
-        ("section: livelihood\n    topic: jobs\n    label: 新增城镇就业", "section: social\n    topic: jobs\n    label: 新增城镇就业", "'social' is not a section id"),
+        (
+            "topic: jobs\n    label: 新增城镇就业",
+            "topic: work\n    label: 新增城镇就业",
+            "'work' is not a topic of livelihood",
+        ),
+        (
+            "section: livelihood\n    topic: jobs\n    label: 新增城镇就业",
+            "section: social\n    topic: jobs\n    label: 新增城镇就业",
+            "'social' is not a section id",
+        ),
         ("id: livelihood.jobs.new-urban-jobs", "id: livelihood.jobs.New_Jobs", "must be section.topic.slug"),
-        ("id: livelihood.jobs.new-urban-jobs", "id: economy.projects.new-urban-jobs", "must start with livelihood.jobs."),
-        ("    tags: [五个一, mechanism]", "    tags: [五个一, mechanism]\n    value: 5", "only indicators have a value"),
-        ("    tags: [资金, investment]", "    tags: [资金, investment]\n    colour: red", "unknown key 'colour' in a fact"),
+        (
+            "id: livelihood.jobs.new-urban-jobs",
+            "id: economy.projects.new-urban-jobs",
+            "must start with livelihood.jobs.",
+        ),
+        (
+            "    tags: [五个一, mechanism]",
+            "    tags: [五个一, mechanism]\n    value: 5",
+            "only indicators have a value",
+        ),
+        (
+            "    tags: [资金, investment]",
+            "    tags: [资金, investment]\n    colour: red",
+            "unknown key 'colour' in a fact",
+        ),
         ("value: 9717\n", "value: 9717人\n", "must be a number as written in the report"),
         ("schema_version: 1", "schema_version: 2", "schema_version 2 is not supported"),
     ],

@@ -1,33 +1,37 @@
 """The on-disk cache of validated, search-ready fact books, one entry per version of a file.
 
-An entry is named by a hash of the fact file's bytes and the qindu version, holds a
-`marshal` payload (plain tuples, dicts and strings: nothing in it is ever executed) behind a
-digest of that payload, and is written to a temporary file then renamed into place. An entry
+An entry is named by a BLAKE2 hash of the fact file's bytes and the qindu version, holds a
+`marshal` payload (plain tuples, dicts, strings and bytes: nothing in it is ever executed)
+behind a CRC-32 of that payload, and is written to a temporary file then renamed into place. An entry
 that is missing, corrupt, from another format or unreadable is a miss; a cache directory that
 cannot be written is skipped. Either way the fact file itself is read and checked again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
-import tempfile
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from qindu_cli import __version__
+
+try:  # blake2b without loading OpenSSL, which hashlib does first: 2 ms of every start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always has it
+    from hashlib import blake2b
 from qindu_cli.model import Fact, FactBook, Section, Source, Topic
 
 FORMAT = 1
 _MAGIC = b"qindu-cache\n"
-_DIGEST_SIZE = 32
+_CHECK_SIZE = 4
 
 
 def key_for(data: bytes) -> str:
     """The cache key of a fact file's bytes under this version of qindu."""
-    digest = hashlib.blake2b(data, digest_size=20)
+    digest = blake2b(data, digest_size=20)
     digest.update(f"\0{__version__}\0{FORMAT}".encode())
     return digest.hexdigest()
 
@@ -50,9 +54,9 @@ def read(key: str) -> dict[str, Any] | None:
         blob = (folder / f"{key}.bin").read_bytes()
     except OSError:
         return None
-    header = len(_MAGIC) + _DIGEST_SIZE
+    header = len(_MAGIC) + _CHECK_SIZE
     payload = blob[header:]
-    if not blob.startswith(_MAGIC) or blob[len(_MAGIC) : header] != _digest(payload):
+    if not blob.startswith(_MAGIC) or blob[len(_MAGIC) : header] != _check(payload):
         return None
     try:
         data = marshal.loads(payload)
@@ -67,13 +71,15 @@ def write(key: str, data: dict[str, Any]) -> None:
     folder = directory()
     if folder is None:
         return
+    import tempfile
+
     payload = marshal.dumps({**data, "key": key})
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_MAGIC + _digest(payload) + payload)
+                out.write(_MAGIC + _check(payload) + payload)
             os.replace(temporary, folder / f"{key}.bin")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -82,8 +88,11 @@ def write(key: str, data: dict[str, Any]) -> None:
         return
 
 
-def _digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
+def _check(payload: bytes) -> bytes:
+    """A checksum that catches a torn or damaged entry; the key already names the contents."""
+    import zlib
+
+    return zlib.crc32(payload).to_bytes(_CHECK_SIZE, "big")
 
 
 def book_to_data(book: FactBook) -> dict[str, Any]:
@@ -91,30 +100,14 @@ def book_to_data(book: FactBook) -> dict[str, Any]:
     return {
         "source": (s.title, s.title_en, s.byline, s.region, s.period, s.language),
         "sections": tuple(
-            (sec.id, sec.title, sec.title_en, tuple((t.id, t.title, t.title_en) for t in sec.topics))
-            for sec in book.sections
+            (sec.id, sec.title, sec.title_en, tuple(tuple(topic) for topic in sec.topics)) for sec in book.sections
         ),
-        "facts": tuple(
-            (
-                f.id,
-                f.kind,
-                f.section,
-                f.topic,
-                f.label,
-                f.label_en,
-                None if f.value is None else str(f.value),
-                f.unit,
-                f.qualifier,
-                f.raw,
-                f.quote,
-                f.tags,
-                f.period,
-                f.change,
-                f.note,
-            )
-            for f in book.facts
-        ),
+        "facts": tuple(marshal.dumps(_fact_row(fact)) for fact in book.facts),
     }
+
+
+def _fact_row(fact: Fact) -> tuple[Any, ...]:
+    return (*fact[:6], None if fact.value is None else str(fact.value), *fact[7:])
 
 
 def book_from_data(data: dict[str, Any]) -> FactBook:
@@ -122,7 +115,31 @@ def book_from_data(data: dict[str, Any]) -> FactBook:
         Section(sid, title, title_en, tuple(Topic(*topic) for topic in topics))
         for sid, title, title_en, topics in data["sections"]
     )
-    facts = tuple(
-        Fact(f[0], f[1], f[2], f[3], f[4], f[5], None if f[6] is None else Decimal(f[6]), *f[7:]) for f in data["facts"]
-    )
-    return FactBook(Source(*data["source"]), sections, facts)
+    return FactBook(Source(*data["source"]), sections, PackedFacts(data["facts"]))
+
+
+class PackedFacts(Sequence[Fact]):
+    """Facts kept as marshal bytes until each is first asked for: a search in 10,000 facts decodes ten."""
+
+    __slots__ = ("_decoded", "_packed")
+
+    def __init__(self, packed: tuple[bytes, ...]) -> None:
+        self._packed = packed
+        self._decoded: list[Fact | None] = [None] * len(packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    @overload
+    def __getitem__(self, index: int) -> Fact: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Fact]: ...
+    def __getitem__(self, index: int | slice) -> Fact | list[Fact]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        fact = self._decoded[index]
+        if fact is None:
+            row = marshal.loads(self._packed[index])
+            fact = Fact(*row[:6], None if row[6] is None else Decimal(row[6]), *row[7:])
+            self._decoded[index] = fact
+        return fact

@@ -4,15 +4,12 @@ Exit codes: 0 found or done; 1 a valid query with no result; 2 anything the user
 130 on Ctrl-C. Errors are one line each on stderr, never a traceback.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -69,8 +66,7 @@ app = typer.Typer(
 )
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
     facts: Path | None = None
     lang: Lang = Lang.ZH
     no_color: bool = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class QinduError(Exception):
@@ -30,8 +30,7 @@ class UnknownNameError(QinduError):
         super().__init__(f"unknown {what} {name!r}: {tail}")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a fact file, located as precisely as the file allows."""
 
     file: str

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qindu_cli import cache
 from qindu_cli.errors import FactFileError, Problem, QinduError
@@ -14,8 +13,7 @@ from qindu_cli.search import SearchIndex
 MAX_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     book: FactBook
     index: SearchIndex
 

@@ -1,10 +1,14 @@
-"""The fact book: sections, topics and facts of the report, as frozen values with no I/O."""
+"""The fact book: sections, topics and facts of the report, as immutable values with no I/O.
+
+The values are typed named tuples: immutable like frozen dataclasses, and several times
+cheaper to define and to build, which matters to a command that starts on every call.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from qindu_cli.errors import UnknownNameError
 from qindu_cli.units import normalize
@@ -14,15 +18,13 @@ QUALIFIERS = ("more_than", "at_least", "approx", "at_most")
 CHANGES = ("increase", "decrease")
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(NamedTuple):
     id: str
     title: str
     title_en: str
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     title_en: str
@@ -40,8 +42,7 @@ class Section:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     title: str
     title_en: str | None
     byline: str
@@ -50,8 +51,7 @@ class Source:
     language: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     """One statement of the report: a figure, an honour or a named programme, with its quote."""
 
     id: str
@@ -108,19 +108,20 @@ def json_number(value: Decimal | None) -> int | float | None:
     return float(value)
 
 
-@dataclass(frozen=True)
 class FactBook:
     """Every section and fact of one fact file, in report order."""
 
-    source: Source
-    sections: tuple[Section, ...]
-    facts: tuple[Fact, ...]
-    _by_id: dict[str, Fact] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_by_id", "facts", "sections", "source")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {fact.id: fact for fact in self.facts})
+    def __init__(self, source: Source, sections: tuple[Section, ...], facts: Sequence[Fact]) -> None:
+        self.source = source
+        self.sections = sections
+        self.facts = facts
+        self._by_id: dict[str, Fact] | None = None  # built when first asked: it reads every fact
 
     def fact(self, fact_id: str) -> Fact:
+        if self._by_id is None:
+            self._by_id = {fact.id: fact for fact in self.facts}
         try:
             return self._by_id[fact_id]
         except KeyError:

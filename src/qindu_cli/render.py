@@ -8,14 +8,11 @@ escaped in tables and plain text (JSON and CSV keep the exact string).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qindu_cli.model import Fact, FactBook, Section
 from qindu_cli.search import Hit, SearchIndex, highlight_spans
@@ -48,21 +45,16 @@ FACT_COLUMNS = (
 HIGHLIGHT = "bold reverse"
 
 
-@dataclass
-class View:
-    """What one command shows: JSON, display rows, full rows, and a table built on demand."""
+class View(NamedTuple):
+    """What one command shows: JSON, display rows, full rows for CSV, and a table built on demand."""
 
     json: Any
     jsonl: list[Any]
     columns: list[str]
     rows: list[list[str]]
     table: Callable[[], RenderableType]
-    csv_columns: list[str] = field(default_factory=list)
-    csv_rows: list[list[str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if not self.csv_columns:
-            self.csv_columns, self.csv_rows = self.columns, self.rows
+    csv_columns: list[str]
+    csv_rows: list[list[str]]
 
 
 def render(view: View, fmt: Format) -> str:
@@ -72,6 +64,9 @@ def render(view: View, fmt: Format) -> str:
     if fmt is Format.JSONL:
         return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in view.jsonl)
     if fmt is Format.CSV:
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(view.csv_columns)
@@ -317,7 +312,7 @@ def sections_view(book: FactBook, lang: Lang) -> View:
             drawn.add_row(_text(record["id"]), _joined(title), _joined(topics), _text(str(record["facts"])))
         return drawn
 
-    return View(records, records, columns, rows, table)
+    return View(records, records, columns, rows, table, columns, rows)
 
 
 def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: Lang) -> View:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import NamedTuple
 
 
 class Qualifier(str, Enum):
@@ -17,8 +17,7 @@ class Qualifier(str, Enum):
     AT_MOST = "at_most"
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """A unit as written in the report, and how to express it in its base unit."""
 
     base: str
@@ -98,8 +97,7 @@ def known_units() -> list[str]:
     return sorted(_BASES) + [f"{s}{b}" for s in _SCALES for b in sorted(_BASES) if b != "亩"]
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """A figure as the report writes it, taken apart: `9100余户` is 9100, 户, more than."""
 
     value: Decimal

@@ -1,0 +1,147 @@
+"""Speed and memory of qindu, each as a ratio to a baseline measured side by side in the same run.
+
+    python benchmarks/run.py            # builds its own virtual environments in a temporary folder
+    python benchmarks/run.py --pairs 15
+
+It installs qindu from this checkout into a fresh virtual environment (as a user would, with
+bytecode compiled), builds the naive baseline (benchmarks/naive_qindu.py) and a 10,000-fact
+file, then times alternating pairs of runs and prints each ratio next to its goal. Standard
+library only. Not part of the test suite: these machines are shared and noisy, which a ratio of
+medians taken in the same run absorbs and an absolute time would not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIG_FACTS = 10_000
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in KiB of one run, output discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0,):
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{errors}")
+    return elapsed, usage.ru_maxrss
+
+
+def pairs(target: list[str], baseline: list[str], count: int, env: dict[str, str]) -> tuple[float, float, float]:
+    """Median of per-pair time ratios target/baseline, and the two median times in ms."""
+    run_once(target, env)
+    run_once(baseline, env)  # warm: caches, page cache
+    ratios, target_times, baseline_times = [], [], []
+    for index in range(count):
+        order = [(target, target_times), (baseline, baseline_times)]
+        if index % 2:
+            order.reverse()
+        for command, times in order:
+            times.append(run_once(command, env)[0])
+        ratios.append(target_times[-1] / baseline_times[-1])
+    return statistics.median(ratios), statistics.median(target_times) * 1000, statistics.median(baseline_times) * 1000
+
+
+def memory(target: list[str], baseline: list[str], count: int, env: dict[str, str]) -> tuple[float, int, int]:
+    target_rss = statistics.median(run_once(target, env)[1] for _ in range(count))
+    baseline_rss = statistics.median(run_once(baseline, env)[1] for _ in range(count))
+    return target_rss / baseline_rss, int(target_rss), int(baseline_rss)
+
+
+def big_fact_file(path: Path) -> None:
+    """The real facts replicated with new ids until there are BIG_FACTS of them."""
+    text = (ROOT / "facts.yaml").read_text(encoding="utf-8")
+    head, _, body = text.partition("\nfacts:\n")
+    blocks = ["  - id:" + block for block in body.split("  - id:")[1:]]
+    out = [head, "\nfacts:\n"]
+    for index in range(BIG_FACTS):
+        block = blocks[index % len(blocks)]
+        copy = index // len(blocks)
+        if copy:
+            first, rest = block.split("\n", 1)
+            block = f"{first}-copy-{copy}\n{rest}"
+        out.append(block.rstrip("\n") + "\n")
+    path.write_text("".join(out), encoding="utf-8")
+
+
+def environment(folder: Path) -> Path:
+    """A fresh virtual environment with qindu installed from this checkout, bytecode compiled."""
+    venv.EnvBuilder(with_pip=True).create(folder)
+    python = folder / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "--quiet", str(ROOT)], check=True)
+    return python
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=11, help="pairs of runs per ratio (at least 9)")
+    args = parser.parse_args()
+    count = max(9, args.pairs)
+
+    with tempfile.TemporaryDirectory(prefix="qindu-bench-") as scratch:
+        work = Path(scratch)
+        print(f"installing qindu into a fresh virtual environment in {work} …", file=sys.stderr)
+        python = environment(work / "venv")
+        qindu = [str(work / "venv" / "bin" / "qindu")]
+        naive = [str(python), str(ROOT / "benchmarks" / "naive_qindu.py")]
+        big = work / "big.yaml"
+        big_fact_file(big)
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR", "QINDU_FACTS")}
+        env |= {"XDG_CACHE_HOME": str(work / "cache"), "COLUMNS": "100"}
+        import_typer = [str(python), "-c", "import typer"]
+        import_rich = [str(python), "-c", "import typer, rich.console, rich.table"]
+        shutil.copy(ROOT / "facts.yaml", work / "facts.yaml")
+
+        rows: list[tuple[str, str, float, str, bool]] = []
+
+        def goal(name: str, measured: float, limit: float, detail: str, at_most: bool = True) -> None:
+            met = measured <= limit if at_most else measured >= limit
+            rows.append((name, f"{'≤' if at_most else '≥'} {limit:g}", measured, detail, met))
+
+        ratio, a, b = pairs([*qindu, "search", "就业", "--json"], import_typer, count, env)
+        goal("1 search 就业 --json / import typer", ratio, 1.25, f"{a:.1f} ms vs {b:.1f} ms")
+        ratio, a, b = pairs([*qindu, "section", "economy", "--format", "table"], import_rich, count, env)
+        goal("2 section economy (table) / import typer+rich", ratio, 1.35, f"{a:.1f} ms vs {b:.1f} ms")
+        ratio, a, b = pairs([*naive, "search", "就业", "--json"], [*qindu, "search", "就业", "--json"], count, env)
+        goal("3 naive search / qindu search (speed-up)", ratio, 2, f"{a:.1f} ms vs {b:.1f} ms", at_most=False)
+        ratio, a, b = pairs(
+            [*qindu, "--facts", str(big), "search", "就业", "--limit", "10", "--json"],
+            [*qindu, "search", "就业", "--limit", "10", "--json"],
+            count,
+            env,
+        )
+        goal(f"4 search in {BIG_FACTS:,} facts / in the shipped file", ratio, 2, f"{a:.1f} ms vs {b:.1f} ms")
+        ratio, a_kib, b_kib = memory([*qindu, "search", "就业", "--json"], import_typer, count, env)
+        goal("5 peak memory of search / import typer", ratio, 1.35, f"{a_kib / 1024:.1f} MiB vs {b_kib / 1024:.1f} MiB")
+
+        edited = work / "facts.yaml"
+        edited.write_text(
+            edited.read_text(encoding="utf-8").replace("label: 新增城镇就业", "label: 新增城镇就业岗位"), "utf-8"
+        )
+        seen = subprocess.run([*qindu, "--facts", str(edited), "search", "就业岗位"], capture_output=True, env=env)
+        fresh = seen.returncode == 0 and "新增城镇就业岗位" in seen.stdout.decode()
+        rows.append(("6 an edited fact file is seen on the next run", "yes", 1.0 if fresh else 0.0, "", fresh))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'goal':<{width}}  {'target':>7}  {'measured':>8}  detail")
+    for name, target, measured, detail, met in rows:
+        shown = f"{measured:.2f}" if not name.startswith("6") else ("yes" if met else "NO")
+        print(f"{name:<{width}}  {target:>7}  {shown:>8}  {detail}{'' if met else '   <- missed'}")
+    print(f"(median of {count} pairs each; Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

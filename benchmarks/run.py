@@ -88,14 +88,17 @@ def environment(folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=11, help="pairs of runs per ratio (at least 9)")
+    parser.add_argument("--venv", type=Path, help="measure the qindu installed in this virtual environment instead")
     args = parser.parse_args()
     count = max(9, args.pairs)
 
     with tempfile.TemporaryDirectory(prefix="qindu-bench-") as scratch:
         work = Path(scratch)
-        print(f"installing qindu into a fresh virtual environment in {work} …", file=sys.stderr)
-        python = environment(work / "venv")
-        qindu = [str(work / "venv" / "bin" / "qindu")]
+        if args.venv is None:
+            print(f"installing qindu into a fresh virtual environment in {work} …", file=sys.stderr)
+        folder = args.venv or work / "venv"
+        python = environment(folder) if args.venv is None else folder / "bin" / "python"
+        qindu = [str(folder / "bin" / "qindu")]
         naive = [str(python), str(ROOT / "benchmarks" / "naive_qindu.py")]
         big = work / "big.yaml"
         big_fact_file(big)

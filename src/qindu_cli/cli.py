@@ -163,7 +163,7 @@ def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
 
             no_color = _settings(ctx).no_color
             console = Console(no_color=no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
-            console.print(view.table())
+            console.print(view.table(console.width))
         else:
             sys.stdout.write(view_text(view, fmt))
         sys.stdout.flush()

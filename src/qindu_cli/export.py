@@ -32,7 +32,7 @@ def dataset(book: FactBook) -> dict[str, Any]:
 def dataset_text(book: FactBook, fmt: Format) -> str:
     records = [fact.as_record() for fact in book.facts]
     rows = [fact_row(fact) for fact in book.facts]
-    view = View(dataset(book), records, list(FACT_COLUMNS), rows, lambda: "", list(FACT_COLUMNS), rows)
+    view = View(dataset(book), records, list(FACT_COLUMNS), rows, lambda width: "", list(FACT_COLUMNS), rows)
     return render(view, fmt)
 
 

@@ -8,9 +8,8 @@ escaped in tables and plain text (JSON and CSV keep the exact string).
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -52,16 +51,18 @@ class View(NamedTuple):
     jsonl: list[Any]
     columns: list[str]
     rows: list[list[str]]
-    table: Callable[[], RenderableType]
+    table: Callable[[int], RenderableType]  # the table drawn for a terminal this many columns wide
     csv_columns: list[str]
     csv_rows: list[list[str]]
 
 
 def render(view: View, fmt: Format) -> str:
     """The text of `view` in any format but `table`, ending with a newline."""
-    if fmt is Format.JSON:
-        return json.dumps(view.json, ensure_ascii=False, indent=2) + "\n"
-    if fmt is Format.JSONL:
+    if fmt in (Format.JSON, Format.JSONL):
+        import json
+
+        if fmt is Format.JSON:
+            return json.dumps(view.json, ensure_ascii=False, indent=2) + "\n"
         return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in view.jsonl)
     if fmt is Format.CSV:
         import csv
@@ -171,7 +172,32 @@ def _spans_of(needle: str | None, text: str) -> list[tuple[int, int]]:
     return [] if start < 0 else [(start, start + len(needle))]
 
 
+def fit_widths(total: int, columns: Sequence[tuple[int, int]]) -> list[int]:
+    """Column widths for a table `total` cells wide, from each column's (natural width, share).
+
+    Columns of share 0 keep their natural width; the others split what is left by share, none
+    wider than its natural width. Fixed widths spare Rich from measuring every cell, which is
+    most of the time a table takes to draw.
+    """
+    room = max(0, total - (3 * len(columns) - 1))  # a cell of padding each side, a space between
+    widths = [natural if share == 0 else 0 for natural, share in columns]
+    open_columns = [i for i, (_, share) in enumerate(columns) if share]
+    left = room - sum(widths)
+    while open_columns and left > 0:
+        shares = sum(columns[i][1] for i in open_columns)
+        grant = {i: max(1, left * columns[i][1] // shares) for i in open_columns}
+        for i in list(open_columns):
+            widths[i] += min(grant[i], columns[i][0] - widths[i], left)
+            left = room - sum(widths)
+            if widths[i] >= columns[i][0]:
+                open_columns.remove(i)
+        if all(grant[i] == 0 for i in grant):
+            break
+    return [max(1, w) for w in widths]
+
+
 def _fact_table(
+    width: int,
     facts: Sequence[Fact],
     lang: Lang,
     terms: Sequence[str] = (),
@@ -181,16 +207,27 @@ def _fact_table(
     reasons: Sequence[str] | None = None,
 ) -> RenderableType:
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=_text(title) if title else None, title_justify="left")
-    table.add_column("ID", overflow="fold")
-    table.add_column("Label", overflow="fold", ratio=2)
-    table.add_column("Figure", no_wrap=True)
-    table.add_column("Quote", overflow="fold", ratio=3)
-    if reasons is not None:
-        table.add_column("Match", overflow="fold", ratio=2)
     why = dict(zip((f.id for f in facts), reasons or (), strict=False))
+    headings = [heading for (_, heading), _ in groups or ()]
+
+    def natural(texts: Iterable[str], heading: str) -> int:
+        return max([cell_len(heading), *(cell_len(visible(t)) for t in texts)])
+
+    columns = [
+        (min(natural((f.id.rsplit(".", 1)[-1] for f in facts), "ID"), max(8, width // 4)), 0),
+        (natural([*(label(f, lang) for f in facts), *headings], "Label"), 2),
+        (natural((figure(f) for f in facts), "Figure"), 0),
+        (natural((f.quote for f in facts), "Quote"), 3),
+    ]
+    if reasons is not None:
+        columns.append((natural(why.values(), "Match"), 2))
+    widths = fit_widths(width, columns)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=_text(title) if title else None, title_justify="left")
+    for name, column_width in zip(("ID", "Label", "Figure", "Quote", "Match"), widths, strict=False):
+        table.add_column(name, width=column_width, overflow="fold", no_wrap=name == "Figure")
 
     def add(fact: Fact) -> None:
         shown = label(fact, lang)
@@ -243,9 +280,9 @@ def facts_view(
             row.append("; ".join(f"{m.term}: {m.field} by {m.form}" for m in hit.matches))
         columns.append("match")
 
-    def table() -> RenderableType:
+    def table(width: int) -> RenderableType:
         reasons = [row[-1] for row in rows] if explain and hits is not None else None
-        return _fact_table(facts, lang, terms, index, reasons=reasons)
+        return _fact_table(width, facts, lang, terms, index, reasons=reasons)
 
     return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
 
@@ -255,7 +292,7 @@ def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
     columns = ["id", "label", "figure", "normalized"]
     rows = [[f.id, label(f, lang), figure(f), normalized_text(f)] for f in facts]
 
-    def table() -> RenderableType:
+    def table(width: int) -> RenderableType:
         from rich import box
         from rich.table import Table
 
@@ -296,7 +333,7 @@ def sections_view(book: FactBook, lang: Lang) -> View:
     columns = ["id", "title", "title_en", "topics", "facts"]
     rows = [[r["id"], r["title"], r["title_en"], str(len(r["topics"])), str(r["facts"])] for r in records]
 
-    def table() -> RenderableType:
+    def table(width: int) -> RenderableType:
         from rich import box
         from rich.table import Table
 
@@ -322,10 +359,10 @@ def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: 
     columns = ["topic", "id", "label", "figure", "quote"]
     rows = [[f.topic, f.id, label(f, lang), figure(f), f.quote] for f in facts]
 
-    def table() -> RenderableType:
+    def table(width: int) -> RenderableType:
         groups = [((topic.id, titles[topic.id]), [f for f in facts if f.topic == topic.id]) for topic in section.topics]
         heading = section.title_en if lang is Lang.EN else f"{section.title} · {section.title_en}"
-        return _fact_table(facts, lang, groups=[g for g in groups if g[1]], title=heading)
+        return _fact_table(width, facts, lang, groups=[g for g in groups if g[1]], title=heading)
 
     return View(record, record["facts"], columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
 
@@ -354,7 +391,7 @@ def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
     ]
     pairs = [(key, value) for key, value in pairs if value or key in ("id", "quote")]
 
-    def table() -> RenderableType:
+    def table(width: int) -> RenderableType:
         from rich import box
         from rich.table import Table
 

@@ -286,7 +286,7 @@ def _check_figure(item: Mapping, texts: dict[str, str | None], value: Decimal | 
         problem("value", f"{value} does not match raw {raw!r}, which says {figure.value}")
     if unit is not None and figure.unit != unit:
         problem("unit", f"{unit!r} does not match raw {raw!r}, which says {figure.unit!r}")
-    written = figure.qualifier.value if figure.qualifier else None
+    written = figure.qualifier
     if qualifier != written:
         problem("qualifier", f"is {qualifier or 'null'} but raw {raw!r} says {written or 'null (exact)'}")
     entry = lookup(figure.unit)

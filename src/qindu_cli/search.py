@@ -23,9 +23,9 @@ _FIELD_SCORE = {"label": 80, "label_en": 60, "tag": 50, "raw": 20, "quote": 10, 
 _EXACT_BONUS = 20  # the whole label, English label or tag is the term
 _FORM_FACTOR = {"text": 1.0, "traditional": 1.0, "full-width": 1.0, "plural": 0.9, "pinyin": 0.6, "initials": 0.4}
 _KEEP = frozenset(".%+&")
-_LETTERS = re.compile(r"[a-z]+")
+_LETTERS = r"[a-z]+"
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"  # compiled on first use: the class costs 2 ms to build
-_WORD_START = re.compile(r"[a-z0-9]")
+_WORD_START = r"[a-z0-9]"
 _TWO_LETTER_INITIALS = ("zh", "ch", "sh")
 _PARTIAL_INITIALS = 4  # shorter initials must spell a whole label or tag
 
@@ -161,7 +161,7 @@ def _readings(chars: set[str]) -> dict[str, tuple[str, ...]]:
         found: list[str] = []
         for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
             for spelling in (reading, reading.replace("v", "u"), reading.replace("ü", "u")):
-                if _LETTERS.fullmatch(spelling) and spelling not in found:
+                if re.fullmatch(_LETTERS, spelling) and spelling not in found:
                     found.append(spelling)
         if found:
             readings[char] = tuple(found)
@@ -186,7 +186,7 @@ def _needles(term: str, index: SearchIndex) -> list[_Needle]:
     else:
         form = "text"
     needles = [_Needle(folded, form)]
-    if _LETTERS.fullmatch(folded) and len(folded) > 3 and folded.endswith("s"):
+    if re.fullmatch(_LETTERS, folded) and len(folded) > 3 and folded.endswith("s"):
         singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
         needles.append(_Needle(singular, "plural"))
     return needles
@@ -229,7 +229,7 @@ def _spell(
 
 def _at_word_start(needle: str, text: str) -> bool:
     """Latin words and numbers match from their start: `ye` is not in `year-long`, `68` not in `2.68`."""
-    if not _WORD_START.match(needle):
+    if not re.match(_WORD_START, needle):
         return True
     return re.search(r"(?<![a-z0-9.])" + re.escape(needle), text) is not None
 
@@ -255,7 +255,7 @@ def _score_term(
                 exact = _EXACT_BONUS if text == needle.text and field in ("label", "label_en", "tag") else 0
                 consider((_FIELD_SCORE[field] + exact) * _FORM_FACTOR[needle.form], field, needle.form)
     pinyin_query = needles[0].text.replace(" ", "") if needles else ""
-    if len(pinyin_query) >= 2 and _LETTERS.fullmatch(pinyin_query):
+    if len(pinyin_query) >= 2 and re.fullmatch(_LETTERS, pinyin_query):
         for form, initials in (("pinyin", False), ("initials", True)):
             for field, text in fields:
                 if field == "label_en" or not re.search(_HAN, text):
@@ -278,9 +278,9 @@ def search(
     prepared = [(term, needles) for term, needles in prepared if needles]
     if not prepared:
         return []
-    letters_only = len(prepared) > 1 and all(_LETTERS.fullmatch(n[0].text) for _, n in prepared)
+    letters_only = len(prepared) > 1 and all(re.fullmatch(_LETTERS, n[0].text) for _, n in prepared)
     phrase = "".join(n[0].text for _, n in prepared) if letters_only else None
-    quick = [n[0].text for _, n in prepared if not _LETTERS.fullmatch(n[0].text.replace(" ", ""))]
+    quick = [n[0].text for _, n in prepared if not re.fullmatch(_LETTERS, n[0].text.replace(" ", ""))]
     positions: Iterable[int] = range(index.size)
     if quick and not any_term:
         positions = sorted(set.intersection(*(index.containing(needle) for needle in quick)))
@@ -336,14 +336,14 @@ def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex) -> list
             spans.append((origins[start], origins[end - 1] + 1))
 
     letters = [fold(t, index.t2s) for t in terms]
-    phrase = "".join(letters) if len(letters) > 1 and all(_LETTERS.fullmatch(t) for t in letters) else None
+    phrase = "".join(letters) if len(letters) > 1 and all(re.fullmatch(_LETTERS, t) for t in letters) else None
     for term in terms:
         for needle in _needles(term, index):
-            boundary = r"(?<![a-z0-9.])" if _WORD_START.match(needle.text) else ""
+            boundary = r"(?<![a-z0-9.])" if re.match(_WORD_START, needle.text) else ""
             for found in re.finditer(boundary + re.escape(needle.text), folded):
                 add(found.start(), found.end())
     for query in [fold(t, index.t2s) for t in terms] + ([phrase] if phrase else []):
-        if len(query) >= 2 and _LETTERS.fullmatch(query):
+        if len(query) >= 2 and re.fullmatch(_LETTERS, query):
             for initials in (False, True):
                 span = _pinyin_match(folded, query, index.readings, initials)
                 if span is not None:

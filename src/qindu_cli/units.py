@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from enum import Enum
 from typing import NamedTuple
-
-
-class Qualifier(str, Enum):
-    """How a written figure relates to the true amount."""
-
-    MORE_THAN = "more_than"
-    AT_LEAST = "at_least"
-    APPROX = "approx"
-    AT_MOST = "at_most"
 
 
 class Unit(NamedTuple):
@@ -59,21 +49,22 @@ _BASES.update(
 )
 _SCALES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 
+# How a written figure relates to the true amount, by the word that says so.
 _QUALIFIER_WORDS = {
-    "余": Qualifier.MORE_THAN,
-    "多": Qualifier.MORE_THAN,
-    "逾": Qualifier.MORE_THAN,
-    "超": Qualifier.MORE_THAN,
-    "超过": Qualifier.MORE_THAN,
-    "突破": Qualifier.MORE_THAN,
-    "以上": Qualifier.AT_LEAST,
-    "约": Qualifier.APPROX,
-    "近": Qualifier.APPROX,
-    "左右": Qualifier.APPROX,
-    "以内": Qualifier.AT_MOST,
-    "不超过": Qualifier.AT_MOST,
+    "余": "more_than",
+    "多": "more_than",
+    "逾": "more_than",
+    "超": "more_than",
+    "超过": "more_than",
+    "突破": "more_than",
+    "以上": "at_least",
+    "约": "approx",
+    "近": "approx",
+    "左右": "approx",
+    "以内": "at_most",
+    "不超过": "at_most",
 }
-_RAW = re.compile(
+_RAW = (  # compiled on first use, by re's own cache: only checking a fact file needs it
     r"(?P<before>突破|不超过|超过|逾|超|约|近)?"
     r"(?P<number>\d+(?:\.\d+)?)"
     r"(?P<middle>余|多)?"
@@ -93,21 +84,17 @@ def lookup(unit: str) -> Unit | None:
     return None
 
 
-def known_units() -> list[str]:
-    return sorted(_BASES) + [f"{s}{b}" for s in _SCALES for b in sorted(_BASES) if b != "亩"]
-
-
 class Figure(NamedTuple):
     """A figure as the report writes it, taken apart: `9100余户` is 9100, 户, more than."""
 
     value: Decimal
     unit: str
-    qualifier: Qualifier | None
+    qualifier: str | None  # more_than, at_least, approx or at_most
 
 
 def parse_figure(raw: str) -> Figure | None:
     """Read a written figure such as `突破1亿人次`; None when it is not of that shape."""
-    match = _RAW.fullmatch(raw)
+    match = re.fullmatch(_RAW, raw)
     if match is None:
         return None
     words = [w for w in (match["before"], match["middle"], match["after"]) if w]

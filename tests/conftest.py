@@ -48,3 +48,16 @@ def source_text() -> str:
             pytest.fail(f"the report text is missing at {SOURCE}; CI must have ../shared beside the clone")
         pytest.skip(f"the report text is not at {SOURCE} (it lives in ../shared beside a clone)")
     return SOURCE.read_text(encoding="utf-8")
+
+
+def replicate_facts(count: int) -> str:
+    """The shipped fact file with its facts repeated under new ids until there are `count`."""
+    text = FACTS.read_text(encoding="utf-8")
+    head, _, body = text.partition("\nfacts:\n")
+    blocks = ["  - id:" + block for block in body.split("  - id:")[1:]]
+    out = [head, "\nfacts:\n"]
+    for index in range(count):
+        first, rest = blocks[index % len(blocks)].split("\n", 1)
+        copy = index // len(blocks)
+        out.append((f"{first}-copy-{copy}" if copy else first) + "\n" + rest.rstrip("\n") + "\n")
+    return "".join(out)

@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -239,31 +236,6 @@ def test_ctrl_c_exits_130_quietly(run: Run, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(qindu_cli.load, "load", interrupted)
     result = run("search", "就业")
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
-
-
-def _qindu(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "qindu_cli", *args], **kwargs)  # type: ignore[call-overload, no-any-return]
-
-
-def test_a_reader_that_goes_away_ends_the_run_quietly() -> None:
-    process = _qindu("export", "--format", "jsonl", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    first = process.stdout.readline()
-    process.stdout.close()
-    errors = process.stderr.read()
-    assert process.wait(timeout=30) in (0, 141)
-    assert json.loads(first)["id"] == "economy.projects.projects-introduced"
-    assert errors == b""
-
-
-def test_ctrl_c_while_reading_ends_with_130_and_no_traceback(tmp_path: Path) -> None:
-    fifo = tmp_path / "facts.yaml"
-    os.mkfifo(fifo)  # opening it blocks until a writer comes: a run caught waiting
-    process = _qindu("--facts", str(fifo), "sections", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
-    process.send_signal(signal.SIGINT)
-    out, errors = process.communicate(timeout=30)
-    assert (process.returncode, out, errors) == (130, b"", b"")
 
 
 def test_python_dash_m_runs_from_any_folder(tmp_path: Path) -> None:

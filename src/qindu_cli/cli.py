@@ -90,9 +90,33 @@ def _quiet_broken_pipe() -> int:
     return EXIT_BROKEN_PIPE
 
 
+CHUNK = 1 << 15
+
+
+def _out(text: str) -> None:
+    """Write to stdout in UTF-8, in flushed chunks that end at line ends.
+
+    A reader never sees half a line, and a reader that goes away is noticed at the next chunk
+    whatever the buffering (one large write to a closed pipe can report success). It ends the
+    run quietly with EXIT_BROKEN_PIPE.
+    """
+    stream = sys.stdout
+    if stream.encoding.lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+    start = 0
+    try:
+        while start < len(text):
+            end = text.rfind("\n", start, start + CHUNK) + 1 or min(len(text), start + CHUNK)
+            stream.write(text[start:end])
+            stream.flush()
+            start = end
+    except BrokenPipeError:
+        raise typer.Exit(_quiet_broken_pipe()) from None
+
+
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"qindu {__version__}\n")
+        _out(f"qindu {__version__}\n")
         raise typer.Exit()
 
 
@@ -157,18 +181,15 @@ def _format(fmt: Format | None, as_json: bool) -> Format:
 
 def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
     """Write a view to stdout in `fmt`; a reader that goes away ends the run quietly."""
-    try:
-        if fmt is Format.TABLE:
-            from rich.console import Console
+    if fmt is not Format.TABLE:
+        _out(view_text(view, fmt))
+        return
+    from rich.console import Console
 
-            no_color = _settings(ctx).no_color
-            console = Console(no_color=no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
-            console.print(view.table(console.width))
-        else:
-            sys.stdout.write(view_text(view, fmt))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise typer.Exit(_quiet_broken_pipe()) from None
+    console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(view.table(console.width))
+    _out(captured.get())
 
 
 def view_text(view: View, fmt: Format) -> str:
@@ -259,7 +280,7 @@ def search(
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
         if output is Format.JSON:
-            sys.stdout.write("[]\n")
+            _out("[]\n")
         close = suggestions(loaded.index, book, " ".join(query))
         hint = f"; did you mean {', '.join(close)}?" if close else "; try fewer words, pinyin (jiuye) or English"
         _no_result(f"qindu: no fact matches {' '.join(query)!r}{hint}")
@@ -348,7 +369,7 @@ def indicators(
     facts = facts[:limit]
     if not facts:
         if output is Format.JSON:
-            sys.stdout.write("[]\n")
+            _out("[]\n")
         _no_result("qindu: no indicator matches these filters")
     _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
 
@@ -399,13 +420,13 @@ def validate(
             "source": None if source is None else str(source),
             "problems": [p.as_record() for p in problems],
         }
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        _out(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if problems:
         raise FactFileError(problems)
     if not as_json:
         kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
         checked = f"; every quote found in {source}" if source is not None else ""
-        sys.stdout.write(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
+        _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
 
 
 class ExportFormat(str, Enum):
@@ -434,11 +455,7 @@ def export(
     book = _loaded(ctx).book
     text = dataset_text(book, Format(fmt.value))
     if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise typer.Exit(_quiet_broken_pipe()) from None
+        _out(text)
         return
     from qindu_cli.export import write_atomically
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,9 +29,12 @@ def shipped_path() -> Path:
 def read_bytes(path: Path, what: str = "fact file") -> bytes:
     """The bytes of a file the user named, or a QinduError saying why they cannot be had."""
     try:
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise QinduError(f"{path}: is a directory, not a {what}")
-        size = path.stat().st_size
+        if not stat.S_ISREG(status.st_mode):
+            raise QinduError(f"{path}: not a regular file; give qindu a {what} on disk")
+        size = status.st_size
         if size > MAX_BYTES:
             raise QinduError(f"{path}: {size:,} bytes is over the {MAX_BYTES // 2**20} MiB limit for a {what}")
         with path.open("rb") as handle:

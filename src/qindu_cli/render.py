@@ -82,14 +82,17 @@ def render(view: View, fmt: Format) -> str:
     raise ValueError(f"{fmt} is drawn as a table, not rendered as text")
 
 
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
 def visible(text: str) -> str:
     """`text` with control and format characters escaped, so none reaches the terminal raw."""
     if text.isprintable():
         return text
     out = []
     for char in text:
-        if char == "\\":
-            out.append("\\\\")
+        if char in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[char])
         elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             code = ord(char)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

@@ -46,15 +46,23 @@ def load_document(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        message = (exc.problem or exc.context or "not valid YAML").strip()
+        message = _one_line(exc.problem or exc.context or "not valid YAML")
         raise YamlRefused(Problem(name, f"YAML syntax: {message}", line=line)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        message = f"YAML does not allow the character {chr(exc.character)!r} (U+{exc.character:04X})"
+        raise YamlRefused(Problem(name, message, line=line)) from None
     except yaml.YAMLError as exc:
-        raise YamlRefused(Problem(name, f"YAML: {exc}")) from None
+        raise YamlRefused(Problem(name, f"YAML: {_one_line(str(exc))}")) from None
     except RecursionError:
         raise YamlRefused(Problem(name, "YAML nested too deeply to read")) from None
     if node is None:
         raise YamlRefused(Problem(name, "the file is empty; a fact file is a YAML mapping"))
     return _Builder(name).build(node, 0)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 class _Builder:

@@ -227,6 +227,20 @@ def test_matches_are_highlighted_in_a_colour_terminal(run: Run) -> None:
     assert "\x1b[3" not in plain  # no colour codes, whatever the terminal
 
 
+def test_a_bug_is_one_line_not_a_traceback(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qindu_cli.load
+
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(qindu_cli.load, "load", broken)
+    result = run("search", "就业")
+    assert (result.exit_code, result.stdout) == (70, "")
+    assert result.stderr == (
+        "qindu: internal error: ZeroDivisionError: division by zero; please report it with the command you ran\n"
+    )
+
+
 def test_ctrl_c_exits_130_quietly(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     import qindu_cli.load
 

@@ -20,6 +20,7 @@ from qindu_cli.render import Format, Lang, View
 
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: qindu itself went wrong
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose reader went away
 
@@ -49,6 +50,9 @@ class QinduGroup(TyperGroup):
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
             code = _quiet_broken_pipe()
+        except Exception as error:  # a bug: still one line, and a way to report it
+            _stderr(f"qindu: internal error: {type(error).__name__}: {error}; please report it with the command you ran")
+            code = EXIT_INTERNAL
         if standalone:
             sys.exit(code or 0)
         return code
@@ -101,7 +105,10 @@ def _out(text: str) -> None:
     run quietly with EXIT_BROKEN_PIPE.
     """
     stream = sys.stdout
-    if stream.encoding.lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+    if stream is None:  # started with stdout closed: nobody to write to
+        raise typer.Exit(EXIT_BROKEN_PIPE)
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(stream, "reconfigure"):
         stream.reconfigure(encoding="utf-8")
     start = 0
     try:
@@ -176,7 +183,7 @@ def _format(fmt: Format | None, as_json: bool) -> Format:
         return Format.JSON
     if fmt is not None:
         return fmt
-    return Format.TABLE if sys.stdout.isatty() else Format.PLAIN
+    return Format.TABLE if sys.stdout is not None and sys.stdout.isatty() else Format.PLAIN
 
 
 def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
@@ -188,7 +195,7 @@ def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
 
     console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
     with console.capture() as captured:
-        console.print(view.table(console.width))
+        console.print(view.table(console), no_wrap=True, crop=False)
     _out(captured.get())
 
 

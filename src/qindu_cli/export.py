@@ -9,6 +9,8 @@ from typing import Any
 
 from qindu_cli.errors import QinduError
 from qindu_cli.model import FactBook
+from rich.text import Text
+
 from qindu_cli.render import FACT_COLUMNS, Format, View, fact_row, render, section_record
 
 
@@ -32,7 +34,7 @@ def dataset(book: FactBook) -> dict[str, Any]:
 def dataset_text(book: FactBook, fmt: Format) -> str:
     records = [fact.as_record() for fact in book.facts]
     rows = [fact_row(fact) for fact in book.facts]
-    view = View(dataset(book), records, list(FACT_COLUMNS), rows, lambda width: "", list(FACT_COLUMNS), rows)
+    view = View(dataset(book), records, list(FACT_COLUMNS), rows, lambda console: Text(""), list(FACT_COLUMNS), rows)
     return render(view, fmt)
 
 

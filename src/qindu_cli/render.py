@@ -17,7 +17,7 @@ from qindu_cli.model import Fact, FactBook, Section
 from qindu_cli.search import Hit, SearchIndex, highlight_spans
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console
     from rich.text import Text
 
 
@@ -51,7 +51,7 @@ class View(NamedTuple):
     jsonl: list[Any]
     columns: list[str]
     rows: list[list[str]]
-    table: Callable[[int], RenderableType]  # the table drawn for a terminal this many columns wide
+    table: Callable[[Console], Text]  # the table, drawn to the console's width
     csv_columns: list[str]
     csv_rows: list[list[str]]
 
@@ -79,7 +79,7 @@ def render(view: View, fmt: Format) -> str:
         return _markdown(view.columns, view.rows)
     if fmt is Format.PLAIN:
         return _lines([view.columns, *view.rows], visible)
-    raise ValueError(f"{fmt} is drawn as a table, not rendered as text")
+    raise ValueError(f"{fmt} is drawn for a console, not rendered as text")
 
 
 _NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -150,11 +150,12 @@ def fact_row(fact: Fact) -> list[str]:
     ]  # fmt: skip
 
 
-def _text(value: str, spans: Sequence[tuple[int, int]] = ()) -> Text:
+def _text(value: str, spans: Sequence[tuple[int, int]] = (), style: str = "") -> Text:
+    """A cell of data: never read as markup, control characters shown escaped, matches highlighted."""
     from rich.text import Text
 
     shown = visible(value)
-    text = Text(shown)
+    text = Text(shown, style=style)
     if shown == value:
         for start, end in spans:
             text.stylize(HIGHLIGHT, start, end)
@@ -175,14 +176,34 @@ def _spans_of(needle: str | None, text: str) -> list[tuple[int, int]]:
     return [] if start < 0 else [(start, start + len(needle))]
 
 
+# ── tables ────────────────────────────────────────────────────────────────────
+#
+# A table is composed line by line from Rich Text: Rich measures, wraps and styles each cell,
+# and qindu lays the cells side by side. Drawing the same rows with rich.table.Table took two to
+# three times as long, most of a run's time on a terminal.
+
+_GAP = "   "  # between columns; one space of margin on each side of the table
+_LEFT, _RIGHT = "left", "right"
+
+
+class Column(NamedTuple):
+    header: str
+    share: int = 0  # 0: as wide as its widest cell; otherwise a share of the room the others leave
+    justify: str = _LEFT
+    cap: int = 0  # the most of the table's width a share-0 column may take, in quarters; 0: no cap
+
+
+# A row is a list of cells, or None for a blank line between groups.
+Row = list["Text"] | None
+
+
 def fit_widths(total: int, columns: Sequence[tuple[int, int]]) -> list[int]:
     """Column widths for a table `total` cells wide, from each column's (natural width, share).
 
     Columns of share 0 keep their natural width; the others split what is left by share, none
-    wider than its natural width. Fixed widths spare Rich from measuring every cell, which is
-    most of the time a table takes to draw.
+    wider than its natural width.
     """
-    room = max(0, total - (3 * len(columns) - 1))  # a cell of padding each side, a space between
+    room = max(0, total - (3 * len(columns) - 1))  # a cell of margin each side, three between
     widths = [natural if share == 0 else 0 for natural, share in columns]
     open_columns = [i for i, (_, share) in enumerate(columns) if share]
     left = room - sum(widths)
@@ -194,13 +215,55 @@ def fit_widths(total: int, columns: Sequence[tuple[int, int]]) -> list[int]:
             left = room - sum(widths)
             if widths[i] >= columns[i][0]:
                 open_columns.remove(i)
-        if all(grant[i] == 0 for i in grant):
-            break
     return [max(1, w) for w in widths]
 
 
+def grid(
+    console: Console, columns: Sequence[Column], rows: Sequence[Row], title: str | None = None, header: bool = True
+) -> Text:
+    """Rows of cells laid out in columns that fit the console, long cells wrapped, as one Text."""
+    from rich.text import Text
+
+    width = console.width
+    cells = [row for row in rows if row is not None]
+    natural = []
+    for index, column in enumerate(columns):
+        widest = max([len(column.header) if header else 0, *(row[index].cell_len for row in cells if index < len(row))])
+        if column.cap:
+            widest = min(widest, max(8, width * column.cap // 4))
+        natural.append((widest, column.share))
+    widths = fit_widths(width, natural)
+    lines: list[Text] = []
+    if title:
+        lines.extend(_text(title).wrap(console, width, overflow="fold"))
+    if header:
+        lines.append(_line([Text(c.header, style="bold") for c in columns], columns, widths, console))
+        lines.append(Text("─" * min(width, sum(widths) + 3 * len(widths) - 1), style="dim"))
+    for row in rows:
+        lines.append(Text("") if row is None else _line(row, columns, widths, console))
+    return Text("\n").join(lines)
+
+
+def _line(row: list[Text], columns: Sequence[Column], widths: list[int], console: Console) -> Text:
+    from rich.text import Text
+
+    wrapped = []
+    for index, width in enumerate(widths):
+        cell = row[index] if index < len(row) else Text("")
+        wrapped.append(cell.wrap(console, width, overflow="fold") if cell.cell_len > width or "\n" in cell.plain else [cell])
+    out = []
+    for depth in range(max(len(lines) for lines in wrapped)):
+        pieces = []
+        for lines, width, column in zip(wrapped, widths, columns, strict=True):
+            piece = lines[depth].copy() if depth < len(lines) else Text("")
+            gap = " " * max(0, width - piece.cell_len)
+            pieces.append(Text(gap) + piece if column.justify == _RIGHT else piece + gap)
+        out.append(Text(" ") + Text(_GAP).join(pieces) + Text(" "))
+    return Text("\n").join(out)
+
+
 def _fact_table(
-    width: int,
+    console: Console,
     facts: Sequence[Fact],
     lang: Lang,
     terms: Sequence[str] = (),
@@ -208,31 +271,13 @@ def _fact_table(
     groups: Sequence[tuple[tuple[str, str], list[Fact]]] | None = None,
     title: str | None = None,
     reasons: Sequence[str] | None = None,
-) -> RenderableType:
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
-
-    why = dict(zip((f.id for f in facts), reasons or (), strict=False))
-    headings = [heading for (_, heading), _ in groups or ()]
-
-    def natural(texts: Iterable[str], heading: str) -> int:
-        return max([cell_len(heading), *(cell_len(visible(t)) for t in texts)])
-
-    columns = [
-        (min(natural((f.id.rsplit(".", 1)[-1] for f in facts), "ID"), max(8, width // 4)), 0),
-        (natural([*(label(f, lang) for f in facts), *headings], "Label"), 2),
-        (natural((figure(f) for f in facts), "Figure"), 0),
-        (natural((f.quote for f in facts), "Quote"), 3),
-    ]
+) -> Text:
+    columns = [Column("ID", cap=1), Column("Label", share=2), Column("Figure"), Column("Quote", share=3)]
     if reasons is not None:
-        columns.append((natural(why.values(), "Match"), 2))
-    widths = fit_widths(width, columns)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=_text(title) if title else None, title_justify="left")
-    for name, column_width in zip(("ID", "Label", "Figure", "Quote", "Match"), widths, strict=False):
-        table.add_column(name, width=column_width, overflow="fold", no_wrap=name == "Figure")
+        columns.append(Column("Match", share=2))
+    why = dict(zip((f.id for f in facts), reasons or (), strict=False))
 
-    def add(fact: Fact) -> None:
+    def row(fact: Fact) -> list[Text]:
         shown = label(fact, lang)
         if terms and index is not None:
             label_spans = highlight_spans(shown, terms, index)
@@ -247,18 +292,18 @@ def _fact_table(
         ]
         if reasons is not None:
             cells.append(_text(why.get(fact.id, "")))
-        table.add_row(*cells)
+        return cells
 
+    rows: list[Row] = []
     if groups is None:
-        for fact in facts:
-            add(fact)
+        rows = [row(fact) for fact in facts]
     else:
         for (topic_id, heading), members in groups:
-            table.add_row(_text(topic_id), _text(heading), style="bold")
-            for fact in members:
-                add(fact)
-            table.add_section()
-    return table
+            if rows:
+                rows.append(None)
+            rows.append([_text(topic_id, style="bold"), _text(heading, style="bold")])
+            rows.extend(row(fact) for fact in members)
+    return grid(console, columns, rows, title=title)
 
 
 # ── views, one per command ────────────────────────────────────────────────────
@@ -283,9 +328,9 @@ def facts_view(
             row.append("; ".join(f"{m.term}: {m.field} by {m.form}" for m in hit.matches))
         columns.append("match")
 
-    def table(width: int) -> RenderableType:
+    def table(console: Console) -> Text:
         reasons = [row[-1] for row in rows] if explain and hits is not None else None
-        return _fact_table(width, facts, lang, terms, index, reasons=reasons)
+        return _fact_table(console, facts, lang, terms, index, reasons=reasons)
 
     return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
 
@@ -295,23 +340,14 @@ def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
     columns = ["id", "label", "figure", "normalized"]
     rows = [[f.id, label(f, lang), figure(f), normalized_text(f)] for f in facts]
 
-    def table(width: int) -> RenderableType:
-        from rich import box
-        from rich.table import Table
-
-        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        drawn.add_column("ID", overflow="fold")
-        drawn.add_column("Label", overflow="fold")
-        drawn.add_column("Figure", no_wrap=True, justify="right")
-        drawn.add_column("Normalized", no_wrap=True, justify="right")
-        for fact in facts:
-            drawn.add_row(
-                _text(fact.id.rsplit(".", 1)[-1]),
-                _text(label(fact, lang)),
-                _text(figure(fact)),
-                _text(normalized_text(fact)),
-            )
-        return drawn
+    def table(console: Console) -> Text:
+        layout = [Column("ID", cap=1), Column("Label", share=1), Column("Figure", justify=_RIGHT)]
+        layout.append(Column("Normalized", justify=_RIGHT))
+        cells: list[Row] = [
+            [_text(f.id.rsplit(".", 1)[-1]), _text(label(f, lang)), _text(figure(f)), _text(normalized_text(f))]
+            for f in facts
+        ]
+        return grid(console, layout, cells)
 
     return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
 
@@ -336,21 +372,14 @@ def sections_view(book: FactBook, lang: Lang) -> View:
     columns = ["id", "title", "title_en", "topics", "facts"]
     rows = [[r["id"], r["title"], r["title_en"], str(len(r["topics"])), str(r["facts"])] for r in records]
 
-    def table(width: int) -> RenderableType:
-        from rich import box
-        from rich.table import Table
-
-        drawn = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        drawn.add_column("ID", no_wrap=True)
-        drawn.add_column("Title")
-        drawn.add_column("Topics")
-        drawn.add_column("Facts", justify="right")
-        drawn.columns[1].overflow = drawn.columns[2].overflow = "fold"
+    def table(console: Console) -> Text:
+        layout = [Column("ID"), Column("Title", share=1), Column("Topics", share=1), Column("Facts", justify=_RIGHT)]
+        cells: list[Row] = []
         for record in records:
             topics = [f"{t['id']}  {t['title_en'] if lang is Lang.EN else t['title']}" for t in record["topics"]]
             title = [record["title_en"]] if lang is Lang.EN else [record["title"], record["title_en"]]
-            drawn.add_row(_text(record["id"]), _joined(title), _joined(topics), _text(str(record["facts"])))
-        return drawn
+            cells.append([_text(record["id"]), _joined(title), _joined(topics), _text(str(record["facts"]))])
+        return grid(console, layout, cells)
 
     return View(records, records, columns, rows, table, columns, rows)
 
@@ -362,10 +391,10 @@ def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: 
     columns = ["topic", "id", "label", "figure", "quote"]
     rows = [[f.topic, f.id, label(f, lang), figure(f), f.quote] for f in facts]
 
-    def table(width: int) -> RenderableType:
+    def table(console: Console) -> Text:
         groups = [((topic.id, titles[topic.id]), [f for f in facts if f.topic == topic.id]) for topic in section.topics]
         heading = section.title_en if lang is Lang.EN else f"{section.title} · {section.title_en}"
-        return _fact_table(width, facts, lang, groups=[g for g in groups if g[1]], title=heading)
+        return _fact_table(console, facts, lang, groups=[g for g in groups if g[1]], title=heading)
 
     return View(record, record["facts"], columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
 
@@ -394,18 +423,11 @@ def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
     ]
     pairs = [(key, value) for key, value in pairs if value or key in ("id", "quote")]
 
-    def table(width: int) -> RenderableType:
-        from rich import box
-        from rich.table import Table
+    def table(console: Console) -> Text:
+        cells: list[Row] = [
+            [_text(key, style="bold"), _text(value, _spans_of(fact.raw, value) if key == "quote" else [])]
+            for key, value in pairs
+        ]
+        return grid(console, [Column("field"), Column("value", share=1)], cells, header=False)
 
-        drawn = Table(box=box.SIMPLE, show_header=False, show_edge=False)
-        drawn.add_column("field", style="bold", no_wrap=True)
-        drawn.add_column("value", overflow="fold")
-        for key, value in pairs:
-            spans = _spans_of(fact.raw, value) if key == "quote" else []
-            drawn.add_row(key, _text(value, spans))
-        return drawn
-
-    return View(
-        record, [record], ["field", "value"], [list(p) for p in pairs], table, list(FACT_COLUMNS), [fact_row(fact)]
-    )
+    return View(record, [record], ["field", "value"], [list(p) for p in pairs], table, list(FACT_COLUMNS), [fact_row(fact)])

@@ -39,7 +39,7 @@ def test_a_second_run_reads_the_cache_not_the_yaml(facts: Path, isolated_cache: 
     second = load(facts)
     assert [f.id for f in second.book.facts] == [f.id for f in first.book.facts]
     assert list(second.book.facts) == list(first.book.facts)
-    assert second.index == first.index
+    assert second.search_index == first.search_index
 
 
 def test_an_edited_file_is_seen_on_the_next_run(facts: Path, isolated_cache: Path) -> None:

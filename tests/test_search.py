@@ -15,7 +15,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
 
 
 def top(loaded: Loaded, query: str, n: int = 3, any_term: bool = False) -> list[str]:
-    hits = search(loaded.index, query.split(), any_term=any_term)
+    hits = search(loaded.search_index, query.split(), any_term=any_term)
     return [loaded.book.facts[hit.position].id.rsplit(".", 1)[-1] for hit in hits[:n]]
 
 
@@ -130,13 +130,13 @@ def test_exact_label_comes_first_then_labels_then_tags_then_quotes(loaded: Loade
 
 
 def test_equal_scores_keep_report_order_and_runs_agree(loaded: Loaded) -> None:
-    hits = search(loaded.index, ["就业"])
+    hits = search(loaded.search_index, ["就业"])
     assert len({h.score for h in hits}) < len(hits), "the case needs ties"
     for score in {h.score for h in hits}:
         tied = [h.position for h in hits if h.score == score]
         assert tied == sorted(tied)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert hits == search(loaded.index, ["就业"])
+    assert hits == search(loaded.search_index, ["就业"])
 
 
 def test_any_switches_to_or(loaded: Loaded) -> None:
@@ -146,7 +146,7 @@ def test_any_switches_to_or(loaded: Loaded) -> None:
 
 def test_the_match_says_which_field_and_form(loaded: Loaded) -> None:
     def first(query: str) -> tuple[str, str]:
-        match = search(loaded.index, [query])[0].matches[0]
+        match = search(loaded.search_index, [query])[0].matches[0]
         return match.field, match.form
 
     assert first("新增城镇就业") == ("label", "text")
@@ -158,9 +158,9 @@ def test_the_match_says_which_field_and_form(loaded: Loaded) -> None:
 
 
 def test_suggestions_come_from_labels_and_tags_as_text_or_pinyin(loaded: Loaded) -> None:
-    assert "就业" in suggestions(loaded.index, loaded.book, "jiuyee")
-    assert "employment" in suggestions(loaded.index, loaded.book, "employmnet")
-    assert suggestions(loaded.index, loaded.book, "“”") == []
+    assert "就业" in suggestions(loaded.search_index, loaded.book, "jiuyee")
+    assert "employment" in suggestions(loaded.search_index, loaded.book, "employmnet")
+    assert suggestions(loaded.search_index, loaded.book, "“”") == []
 
 
 def test_folding_keeps_figures_and_drops_quotes() -> None:

@@ -140,6 +140,6 @@ class PackedFacts(Sequence[Fact]):
         fact = self._decoded[index]
         if fact is None:
             row = marshal.loads(self._packed[index])
-            fact = Fact(*row[:6], None if row[6] is None else Decimal(row[6]), *row[7:])
+            fact = Fact._make((*row[:6], None if row[6] is None else Decimal(row[6]), *row[7:]))
             self._decoded[index] = fact
         return fact

@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from qindu_cli.errors import QinduError
-from qindu_cli.model import FactBook
 from rich.text import Text
 
+from qindu_cli.errors import QinduError
+from qindu_cli.model import FactBook
 from qindu_cli.render import FACT_COLUMNS, Format, View, fact_row, render, section_record
 
 

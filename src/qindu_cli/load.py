@@ -16,7 +16,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 class Loaded(NamedTuple):
     book: FactBook
-    index: SearchIndex
+    search_index: SearchIndex
 
 
 def shipped_path() -> Path:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 import qindu_cli.load
-from conftest import DATA
 from qindu_cli import cache
 from qindu_cli.load import load
 
@@ -28,7 +28,9 @@ def entries(folder: Path) -> list[Path]:
     return sorted((folder / "qindu").glob("*.bin"))
 
 
-def test_a_second_run_reads_the_cache_not_the_yaml(facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_run_reads_the_cache_not_the_yaml(
+    facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = load(facts)
     assert len(entries(isolated_cache)) == 1
 
@@ -83,8 +85,8 @@ def test_an_entry_is_never_served_for_other_contents(facts: Path, isolated_cache
     load(facts)
     (entry,) = entries(isolated_cache)
     other = tmp_path / "other.yaml"
-    other.write_text(SMALL.replace("value: 9717\n    unit: 人\n    raw: 9717人\n    quote: 全年新增城镇就业9717人",
-                                   "value: 9716\n    unit: 人\n    raw: 9716人\n    quote: 全年新增城镇就业9716人"), "utf-8")  # fmt: skip
+    old, new = "9717人\n    quote: 全年新增城镇就业9717人", "9716人\n    quote: 全年新增城镇就业9716人"
+    other.write_text(SMALL.replace("value: 9717", "value: 9716").replace(old, new), "utf-8")
     stolen = entry.parent / f"{cache.key_for(other.read_bytes())}.bin"
     stolen.write_bytes(entry.read_bytes())  # the first file's entry, under the second file's name
     assert str(load(other).book.fact("livelihood.jobs.new-urban-jobs").value) == "9716"
@@ -113,7 +115,9 @@ def test_a_cache_that_cannot_be_written_is_skipped_silently(
         assert len(load(facts).book.facts) == 5
 
 
-def test_a_read_only_cache_directory_still_answers(facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_cache_directory_still_answers(
+    facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Writes refused as by a read-only mount (file modes do not stop root, which CI runs as)."""
 
     def refuse(*_: object, **__: object) -> None:
@@ -136,3 +140,17 @@ def test_concurrent_first_runs_all_succeed_and_agree(facts: Path, isolated_cache
     folder = isolated_cache / "qindu"
     assert [p.name for p in folder.iterdir() if not p.name.endswith(".bin")] == []  # no temporary files left
     assert len(entries(isolated_cache)) == 1
+
+
+def test_an_entry_for_another_layout_of_a_fact_is_a_miss(facts: Path, isolated_cache: Path) -> None:
+    """Facts are decoded lazily, so a layout change must be caught when the entry is read."""
+    import marshal
+
+    load(facts)
+    (entry,) = entries(isolated_cache)
+    data = cache.read(entry.stem)
+    assert data is not None
+    book = data["book"]
+    rows = tuple(marshal.dumps(tuple(marshal.loads(packed))[:-2]) for packed in book["facts"])
+    cache.write(entry.stem, {**data, "book": {**book, "fields": book["fields"][:-2], "facts": rows}})
+    assert load(facts).book.fact("livelihood.jobs.new-urban-jobs").base_value == "9717"

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, FACTS, ROOT, Run
+
 from qindu_cli import __version__
 from qindu_cli.render import Format
 

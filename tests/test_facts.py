@@ -7,8 +7,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-
 from conftest import FACTS
+
 from qindu_cli.load import parse
 from qindu_cli.model import Fact, FactBook
 from qindu_cli.units import parse_figure

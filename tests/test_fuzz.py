@@ -6,10 +6,9 @@ import json
 import time
 from pathlib import Path
 
+from conftest import FACTS, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import FACTS, Run
 
 SPECIAL = [
     "[bold]x[/bold]", "[/]", "[link=file:///etc/passwd]x[/link]", "\x1b[2J", "\x00", "\r\n", "\u202e",
@@ -51,7 +50,9 @@ def mangled(draw: st.DrawFn) -> bytes:
             lines[at:at] = lines[at : at + draw(st.integers(1, 14))]
         elif how == "retype" and ": " in lines[at]:
             key = lines[at].split(": ", 1)[0]
-            value = draw(st.sampled_from(["null", "[]", "{}", "-1", "1e9", "true", '"x"', "2022-01-01", "[a, b]", "0x10"]))
+            value = draw(
+                st.sampled_from(["null", "[]", "{}", "-1", "1e9", "true", '"x"', "2022-01-01", "[a, b]", "0x10"])
+            )
             lines[at] = f"{key}: {value}\n"
         elif how == "swap":
             other = draw(st.integers(0, len(lines) - 1))

@@ -61,12 +61,17 @@ def test_output_in_a_pipe_is_whole_lines() -> None:
 def test_a_closed_stdout_ends_quietly() -> None:
     for fmt in ("plain", "table", "json"):
         result = subprocess.run(
-            f"{sys.executable} -m qindu_cli search 就业 --format {fmt} >&-", shell=True, capture_output=True, check=False
+            f"{sys.executable} -m qindu_cli search 就业 --format {fmt} >&-",
+            shell=True,
+            capture_output=True,
+            check=False,
         )
         assert (result.returncode, result.stderr) == (141, b""), fmt
 
 
 def test_a_terminal_that_is_not_utf8_still_gets_utf8() -> None:
     env = {**__import__("os").environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
-    result = subprocess.run([sys.executable, "-m", "qindu_cli", "search", "就业"], capture_output=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "qindu_cli", "search", "就业"], capture_output=True, env=env, check=False
+    )
     assert result.returncode == 0 and "新增城镇就业".encode() in result.stdout

@@ -6,8 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
+
 from qindu_cli.errors import FactFileError
 from qindu_cli.load import parse
 from qindu_cli.schema import check_quotes, fact_lines
@@ -29,7 +29,9 @@ def edited(old: str, new: str, count: int = 1) -> str:
 def test_the_small_fixture_is_valid() -> None:
     book, _ = parse(SMALL.encode(), "small.yaml")
     assert [f.id for f in book.facts][:1] == ["economy.projects.funds-in-place"]
-    assert book.fact("economy.projects.funds-in-place").value == Decimal("100.9")
+    funds = book.fact("economy.projects.funds-in-place")
+    assert (funds.value, funds.base_value, funds.base_unit) == ("100.9", "10090000000", "元")
+    assert funds.normalized == (Decimal("10090000000"), "元")
 
 
 @pytest.mark.parametrize(

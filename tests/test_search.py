@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FACTS
+
 from qindu_cli.load import Loaded, load
 from qindu_cli.search import fold, search, suggestions
 

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, Run
 
 SMALL = (DATA / "small.yaml").read_text(encoding="utf-8")

@@ -7,12 +7,9 @@ that is missing, corrupt, from another format or unreadable is a miss; a cache d
 cannot be written is skipped. Either way the fact file itself is read and checked again.
 """
 
-from __future__ import annotations
-
 import marshal
 import os
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
 
@@ -24,7 +21,7 @@ except ImportError:  # pragma: no cover - CPython always has it
     from hashlib import blake2b
 from qindu_cli.model import Fact, FactBook, Section, Source, Topic
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"qindu-cache\n"
 _CHECK_SIZE = 4
 
@@ -102,15 +99,14 @@ def book_to_data(book: FactBook) -> dict[str, Any]:
         "sections": tuple(
             (sec.id, sec.title, sec.title_en, tuple(tuple(topic) for topic in sec.topics)) for sec in book.sections
         ),
-        "facts": tuple(marshal.dumps(_fact_row(fact)) for fact in book.facts),
+        "facts": tuple(marshal.dumps(tuple(fact)) for fact in book.facts),
+        "fields": Fact._fields,  # an entry written for another layout of a fact is a miss
     }
 
 
-def _fact_row(fact: Fact) -> tuple[Any, ...]:
-    return (*fact[:6], None if fact.value is None else str(fact.value), *fact[7:])
-
-
 def book_from_data(data: dict[str, Any]) -> FactBook:
+    if data["fields"] != Fact._fields:
+        raise ValueError("an entry for another layout of a fact")
     sections = tuple(
         Section(sid, title, title_en, tuple(Topic(*topic) for topic in topics))
         for sid, title, title_en, topics in data["sections"]
@@ -139,7 +135,6 @@ class PackedFacts(Sequence[Fact]):
             return [self[i] for i in range(*index.indices(len(self)))]
         fact = self._decoded[index]
         if fact is None:
-            row = marshal.loads(self._packed[index])
-            fact = Fact._make((*row[:6], None if row[6] is None else Decimal(row[6]), *row[7:]))
+            fact = Fact._make(marshal.loads(self._packed[index]))
             self._decoded[index] = fact
         return fact

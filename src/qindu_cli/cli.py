@@ -354,10 +354,10 @@ def indicators(
             raise UnknownNameError("topic", topic, [], f"topics are {', '.join(known)}")
         facts = [f for f in facts if f.topic == topic]
     if unit is not None:
-        units = {f.unit for f in book.facts if f.unit} | {n[1] for f in book.facts if (n := f.normalized)}
+        units = {f.unit for f in book.facts if f.unit} | {f.base_unit for f in book.facts if f.base_unit}
         if unit not in units:
             raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(sorted(units))}")
-        facts = [f for f in facts if f.unit == unit or (f.normalized or (None, None))[1] == unit]
+        facts = [f for f in facts if unit in (f.unit, f.base_unit)]
     if sort is Sort.VALUE:
         facts.sort(key=lambda f: (f.normalized or (0, ""))[::-1], reverse=desc)
     elif sort is Sort.LABEL:

@@ -1,7 +1,5 @@
 """The errors qindu reports to people: each carries what the user must be told and an exit code."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 

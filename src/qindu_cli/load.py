@@ -1,7 +1,5 @@
 """Find the fact file, read it safely, check it into a FactBook with its search index, and cache both."""
 
-from __future__ import annotations
-
 import stat
 from pathlib import Path
 from typing import Any, NamedTuple

@@ -4,14 +4,13 @@ The values are typed named tuples: immutable like frozen dataclasses, and severa
 cheaper to define and to build, which matters to a command that starts on every call.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from qindu_cli.errors import UnknownNameError
-from qindu_cli.units import normalize
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 KINDS = ("indicator", "milestone", "initiative")
 QUALIFIERS = ("more_than", "at_least", "approx", "at_most")
@@ -60,7 +59,7 @@ class Fact(NamedTuple):
     topic: str
     label: str
     label_en: str
-    value: Decimal | None
+    value: str | None  # the number exactly as written: 100.9, 9717
     unit: str | None
     qualifier: str | None
     raw: str | None
@@ -69,16 +68,20 @@ class Fact(NamedTuple):
     period: str | None = None
     change: str | None = None
     note: str | None = None
+    base_value: str | None = None  # the value in its base unit, computed with Decimal when the file is checked
+    base_unit: str | None = None
 
     @property
-    def normalized(self) -> tuple[Decimal, str] | None:
-        if self.value is None or self.unit is None:
+    def normalized(self) -> "tuple[Decimal, str] | None":
+        """The value in its base unit, as a Decimal: 100.9亿元 is (10090000000, 元)."""
+        if self.base_value is None or self.base_unit is None:
             return None
-        return normalize(self.value, self.unit)
+        from decimal import Decimal
+
+        return Decimal(self.base_value), self.base_unit
 
     def as_record(self) -> dict[str, object]:
         """The one JSON shape of a fact, used by every command and export."""
-        normalized = self.normalized
         return {
             "id": self.id,
             "kind": self.kind,
@@ -95,17 +98,17 @@ class Fact(NamedTuple):
             "period": self.period,
             "change": self.change,
             "note": self.note,
-            "normalized": None if normalized is None else {"value": json_number(normalized[0]), "unit": normalized[1]},
+            "normalized": None
+            if self.base_value is None
+            else {"value": json_number(self.base_value), "unit": self.base_unit},
         }
 
 
-def json_number(value: Decimal | None) -> int | float | None:
-    """A Decimal as the JSON number that prints the same digits."""
-    if value is None:
+def json_number(text: str | None) -> int | float | None:
+    """A number as written (checked to fit a double exactly) as the JSON number with the same digits."""
+    if text is None:
         return None
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
 class FactBook:

@@ -6,20 +6,17 @@ then). Nothing here prints. Control characters are shown escaped in tables and p
 JSON and CSV keep the exact string.
 """
 
-from __future__ import annotations
-
 import unicodedata
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qindu_cli.model import Fact, FactBook, Section
+from qindu_cli.search import Hit, SearchIndex
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
-
-    from qindu_cli.search import Hit, SearchIndex
 
 
 class Format(str, Enum):
@@ -51,7 +48,7 @@ class View(NamedTuple):
     jsonl: list[Any]
     columns: list[str]
     rows: list[list[str]]
-    table: Callable[[Console], Text]  # the table, drawn to the console's width
+    table: "Callable[[Console], Text]"  # the table, drawn to the console's width
     csv_columns: list[str]
     csv_rows: list[list[str]]
 
@@ -127,11 +124,11 @@ def figure(fact: Fact) -> str:
 
 
 def normalized_text(fact: Fact) -> str:
-    normalized = fact.normalized
-    if normalized is None:
+    """The value in its base unit with thousands marked: `10,090,000,000 元`."""
+    if fact.base_value is None:
         return ""
-    value, unit = normalized
-    return f"{value:,} {unit}"
+    whole, _, part = fact.base_value.partition(".")
+    return f"{int(whole):,}{'.' + part if part else ''} {fact.base_unit}"
 
 
 def label(fact: Fact, lang: Lang) -> str:
@@ -140,12 +137,10 @@ def label(fact: Fact, lang: Lang) -> str:
 
 def fact_row(fact: Fact) -> list[str]:
     """Every field of a fact as text, in FACT_COLUMNS order."""
-    normalized = fact.normalized
     return [
         fact.id, fact.kind, fact.section, fact.topic, fact.label, fact.label_en,
-        "" if fact.value is None else str(fact.value), fact.unit or "", fact.qualifier or "",
-        fact.raw or "", "" if normalized is None else str(normalized[0]),
-        "" if normalized is None else normalized[1], fact.quote, ";".join(fact.tags),
+        fact.value or "", fact.unit or "", fact.qualifier or "",
+        fact.raw or "", fact.base_value or "", fact.base_unit or "", fact.quote, ";".join(fact.tags),
         fact.period or "", fact.change or "", fact.note or "",
     ]  # fmt: skip
 
@@ -172,7 +167,7 @@ def facts_view(
             row.append("; ".join(f"{m.term}: {m.field} by {m.form}" for m in hit.matches))
         columns.append("match")
 
-    def table(console: Console) -> Text:
+    def table(console: "Console") -> "Text":
         from qindu_cli.tables import fact_table
 
         reasons = [row[-1] for row in rows] if explain and hits is not None else None
@@ -186,7 +181,7 @@ def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
     columns = ["id", "label", "figure", "normalized"]
     rows = [[f.id, label(f, lang), figure(f), normalized_text(f)] for f in facts]
 
-    def table(console: Console) -> Text:
+    def table(console: "Console") -> "Text":
         from qindu_cli.tables import indicator_table
 
         return indicator_table(console, facts, lang)
@@ -214,7 +209,7 @@ def sections_view(book: FactBook, lang: Lang) -> View:
     columns = ["id", "title", "title_en", "topics", "facts"]
     rows = [[r["id"], r["title"], r["title_en"], str(len(r["topics"])), str(r["facts"])] for r in records]
 
-    def table(console: Console) -> Text:
+    def table(console: "Console") -> "Text":
         from qindu_cli.tables import sections_table
 
         return sections_table(console, records, lang)
@@ -229,7 +224,7 @@ def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: 
     columns = ["topic", "id", "label", "figure", "quote"]
     rows = [[f.topic, f.id, label(f, lang), figure(f), f.quote] for f in facts]
 
-    def table(console: Console) -> Text:
+    def table(console: "Console") -> "Text":
         from qindu_cli.tables import fact_table
 
         groups = [((topic.id, titles[topic.id]), [f for f in facts if f.topic == topic.id]) for topic in section.topics]
@@ -249,7 +244,7 @@ def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
         ("label", fact.label),
         ("label_en", fact.label_en),
         ("figure", figure(fact)),
-        ("value", "" if fact.value is None else str(fact.value)),
+        ("value", fact.value or ""),
         ("unit", fact.unit or ""),
         ("qualifier", fact.qualifier or ""),
         ("normalized", normalized_text(fact)),
@@ -263,7 +258,7 @@ def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
     ]
     pairs = [(key, value) for key, value in pairs if value or key in ("id", "quote")]
 
-    def table(console: Console) -> Text:
+    def table(console: "Console") -> "Text":
         from qindu_cli.tables import field_table
 
         return field_table(console, pairs, fact.raw)

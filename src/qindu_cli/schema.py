@@ -223,8 +223,9 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
     if texts["change"] is not None and texts["change"] not in CHANGES:
         problem("change", f"{texts['change']!r} is not one of {', '.join(CHANGES)}")
     value = _value(item, problem)
+    normalized = None
     if kind == "indicator":
-        _check_figure(item, texts, value, problem)
+        normalized = _check_figure(item, texts, value, problem)
     elif kind in KINDS:
         for key in _FIGURE_FIELDS:
             if item.get(key) is not None:
@@ -234,9 +235,10 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
     assert fact_id and kind and section_id and topic_id and texts["label"] and texts["label_en"] and texts["quote"]
     return Fact(
         id=fact_id, kind=kind, section=section_id, topic=topic_id, label=texts["label"],
-        label_en=texts["label_en"], value=value, unit=texts["unit"], qualifier=texts["qualifier"],
+        label_en=texts["label_en"], value=_plain(value), unit=texts["unit"], qualifier=texts["qualifier"],
         raw=texts["raw"], quote=texts["quote"], tags=tags, period=texts["period"],
         change=texts["change"], note=texts["note"],
+        base_value=_plain(normalized[0]) if normalized else None, base_unit=normalized[1] if normalized else None,
     )  # fmt: skip
 
 
@@ -266,8 +268,10 @@ def _value(item: Mapping, problem: Any) -> Decimal | None:
     return number
 
 
-def _check_figure(item: Mapping, texts: dict[str, str | None], value: Decimal | None, problem: Any) -> None:
-    """An indicator's value, unit and qualifier must be what its raw figure says."""
+def _check_figure(
+    item: Mapping, texts: dict[str, str | None], value: Decimal | None, problem: Any
+) -> tuple[Decimal, str] | None:
+    """An indicator's value, unit and qualifier must be what its raw figure says; its normalized value."""
     for key in ("value", "unit", "raw"):
         if item.get(key) is None:
             problem(key, f"an indicator needs a {key}")
@@ -275,13 +279,13 @@ def _check_figure(item: Mapping, texts: dict[str, str | None], value: Decimal | 
     if unit is not None and lookup(unit) is None:
         problem("unit", f"{unit!r} is not in the unit table")
     if raw is None:
-        return
+        return None
     if quote is not None and raw not in quote:
         problem("raw", f"{raw!r} does not appear in the quote")
     figure = parse_figure(raw)
     if figure is None:
         problem("raw", f"{raw!r} is not a figure of the form [qualifier]number[余|多]unit[以上|左右|以内]")
-        return
+        return None
     if value is not None and figure.value != value:
         problem("value", f"{value} does not match raw {raw!r}, which says {figure.value}")
     if unit is not None and figure.unit != unit:
@@ -291,12 +295,25 @@ def _check_figure(item: Mapping, texts: dict[str, str | None], value: Decimal | 
         problem("qualifier", f"is {qualifier or 'null'} but raw {raw!r} says {written or 'null (exact)'}")
     entry = lookup(figure.unit)
     if entry is None or value is None or figure.value != value:
-        return
+        return None
     scaled, base = normalize(value, figure.unit)
     if entry.countable and scaled != scaled.to_integral_value():
         problem("value", f"{raw} is {scaled} {base}, not a whole number of {base}")
     if base == "%" and not Decimal(0) <= value <= Decimal(100):
         problem("value", f"{value}% is outside 0-100")
+    for number in (value, scaled):
+        if not _exact_in_json(number):
+            problem("value", f"{number} has more significant digits than a JSON number carries exactly")
+    return scaled, base
+
+
+def _exact_in_json(number: Decimal) -> bool:
+    """Integers are exact in JSON; other numbers must survive a trip through a double."""
+    return number == number.to_integral_value() or Decimal(repr(float(number))) == number
+
+
+def _plain(number: Decimal | None) -> str | None:
+    return None if number is None else format(number, "f")
 
 
 def check_quotes(

@@ -7,8 +7,6 @@ The heavy tables (pypinyin, zhconv) are read only by `build_index`; what a query
 them, the readings and variants of the characters the fact file uses, lives in the index.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from bisect import bisect_right
@@ -68,7 +66,7 @@ class SearchIndex(NamedTuple):
         return {"corpus": self.corpus, "starts": self.starts, "readings": self.readings, "t2s": self.t2s}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> SearchIndex:
+    def from_data(cls, data: dict[str, Any]) -> "SearchIndex":
         return cls(data["corpus"], data["starts"], data["readings"], data["t2s"])
 
 

@@ -1,7 +1,5 @@
 """The unit table, the grammar of a written figure, and exact normalization with `Decimal`."""
 
-from __future__ import annotations
-
 import re
 from decimal import Decimal
 from typing import NamedTuple

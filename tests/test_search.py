@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import FACTS
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qindu_cli.load import Loaded, load
-from qindu_cli.search import fold, search, suggestions
+from qindu_cli.search import _fold_chars, fold, search, suggestions
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +169,12 @@ def test_folding_keeps_figures_and_drops_quotes() -> None:
     assert fold("“五个一”包抓", {}) == "五个一包抓"
     assert fold("２.６８％ A+H PM10", {}) == "2.68% a+h pm10"
     assert fold("學位", {"學": "学"}) == "学位"
+
+
+PLAIN = st.text(st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), st.sampled_from("aZ09xQ")))
+
+
+@given(text=st.one_of(PLAIN, st.text()))
+def test_the_quick_fold_of_plain_text_is_the_full_fold(text: str) -> None:
+    t2s = {"業": "业", "學": "学"}
+    assert fold(text, t2s) == "".join(_fold_chars(text, t2s)[0])

@@ -6,7 +6,6 @@ then). Nothing here prints. Control characters are shown escaped in tables and p
 JSON and CSV keep the exact string.
 """
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -86,6 +85,8 @@ def visible(text: str) -> str:
     """`text` with control and format characters escaped, so none reaches the terminal raw."""
     if text.isprintable():
         return text
+    import unicodedata
+
     out = []
     for char in text:
         if char in _NAMED_ESCAPES:

@@ -8,8 +8,6 @@ them, the readings and variants of the characters the fact file uses, lives in t
 """
 
 import re
-import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -57,10 +55,21 @@ class SearchIndex(NamedTuple):
         found: set[int] = set()
         at = self.corpus.find(needle)
         while at != -1:
-            position = bisect_right(self.starts, at) - 1
+            position = self._record_at(at)
             found.add(position)
             at = self.corpus.find(needle, self.starts[position + 1])
         return found
+
+    def _record_at(self, offset: int) -> int:
+        """The record the corpus offset falls in, by binary search over `starts`."""
+        low, high = 0, len(self.starts) - 2
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.starts[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
     def to_data(self) -> dict[str, Any]:
         return {"corpus": self.corpus, "starts": self.starts, "readings": self.readings, "t2s": self.t2s}
@@ -89,11 +98,29 @@ class Hit(NamedTuple):
 
 def fold(text: str, t2s: dict[str, str]) -> str:
     """The form text is compared in: NFKC, case-folded, simplified, without punctuation."""
+    if _plain(text):
+        return "".join(t2s.get(char, char) for char in text.lower())
     return "".join(_fold_chars(text, t2s)[0])
+
+
+def _plain(text: str) -> bool:
+    """Only Chinese ideographs and ASCII letters and digits, which NFKC leaves alone and folding keeps.
+
+    Most queries are such text, and for it the Unicode database (a shared library to load) is not needed.
+    """
+    return all("\u4e00" <= char <= "\u9fff" or (char.isascii() and char.isalnum()) for char in text)
+
+
+def _nfkc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
 
 
 def _fold_chars(text: str, t2s: dict[str, str]) -> tuple[list[str], list[int]]:
     """Folded characters and, for each, the index of the original character it came from."""
+    import unicodedata
+
     chars: list[str] = []
     origins: list[int] = []
     for position, original in enumerate(text):
@@ -177,7 +204,7 @@ def _needles(term: str, index: SearchIndex) -> list[_Needle]:
     folded = fold(term, index.t2s)
     if not folded:
         return []
-    if unicodedata.normalize("NFKC", term) != term:
+    if not _plain(term) and _nfkc(term) != term:
         form = "full-width"
     elif fold(term, {}) != folded:
         form = "traditional"

@@ -425,6 +425,19 @@ def validate(
         _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
 
 
+@app.command()
+def schema() -> None:
+    """The JSON Schema (draft 2020-12) of a fact file, for editors that check YAML as it is typed.
+
+    Example:  qindu schema > qindu.schema.json
+    """
+    import json
+
+    from qindu_cli.schema import json_schema
+
+    _out(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
 class ExportFormat(str, Enum):
     JSON = "json"
     JSONL = "jsonl"

@@ -1,10 +1,15 @@
-"""The rules of a fact file: turn a YAML document into a FactBook, or list every problem at once."""
+"""The rules of a fact file: turn a YAML document into a FactBook, or list every problem at once.
+
+The keys, types, enumerations and patterns of each part of the file are declared once, in the
+`Field` tables below; the checks read them, and so does `json_schema`, which is what
+`qindu schema` prints, so the two cannot disagree.
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem
 from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
@@ -12,21 +17,68 @@ from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
 
 SCHEMA_VERSION = 1
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_FACT_ID = re.compile(r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+")
+_SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(_SLUG_PATTERN)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _MAX_DIGITS = 18
 
-_TOP = {"schema_version": True, "source": True, "sections": True, "facts": True}
-_SOURCE = {"title": True, "title_en": False, "byline": True, "region": True, "period": True, "language": True}
-_SECTION = {"id": True, "title": True, "title_en": True, "topics": True}
-_TOPIC = {"id": True, "title": True, "title_en": True}
+
+class Field(NamedTuple):
+    """One key of a mapping in a fact file: whether it must be there, and what it holds."""
+
+    required: bool
+    type: str  # text, slug, number, integer, tags, mapping, list
+    description: str = ""
+    enum: tuple[str, ...] = ()
+    pattern: str | None = None  # with the message for text that does not match it
+    hint: str = ""
+    items: dict[str, Field] | None = None  # the fields of a mapping, or of each mapping in a list
+
+
+_TOPIC = {
+    "id": Field(True, "slug", "Topic id, unique in the file: jobs"),
+    "title": Field(True, "text", "The sub-heading as written"),
+    "title_en": Field(True, "text", "The sub-heading in English"),
+}
+_SECTION = {
+    "id": Field(True, "slug", "Section id: economy, party-building, livelihood"),
+    "title": Field(True, "text", "The heading as written"),
+    "title_en": Field(True, "text", "The heading in English"),
+    "topics": Field(True, "list", "One topic per sub-heading", items=_TOPIC),
+}
+_SOURCE = {
+    "title": Field(True, "text"),
+    "title_en": Field(False, "text"),
+    "byline": Field(True, "text"),
+    "region": Field(True, "text"),
+    "period": Field(True, "text", 'The period the report covers, as text: "2022"'),
+    "language": Field(True, "text"),
+}
 _FACT = {
-    "id": True, "kind": True, "section": True, "topic": True, "label": True, "label_en": True,
-    "value": False, "unit": False, "qualifier": False, "raw": False, "quote": True, "tags": True,
-    "period": False, "change": False, "note": False,
+    "id": Field(True, "text", "section.topic.slug, unique", pattern=r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+",
+                hint="must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs"),
+    "kind": Field(True, "text", "indicator (a figure), milestone (an honour or a first) or initiative", enum=KINDS),
+    "section": Field(True, "text", "The id of the section"),
+    "topic": Field(True, "text", "The id of a topic of that section"),
+    "label": Field(True, "text", "A short Chinese name of what is stated"),
+    "label_en": Field(True, "text", "Its English name"),
+    "value": Field(False, "number", "The number exactly as written; indicators only"),
+    "unit": Field(False, "text", "The unit exactly as written after the number; indicators only"),
+    "qualifier": Field(False, "text", "How the figure relates to the true amount; indicators only", enum=QUALIFIERS),
+    "raw": Field(False, "text", "The figure as written, qualifier included: 9100余户; indicators only"),
+    "quote": Field(True, "text", "The clause of the report that states it, character for character"),
+    "tags": Field(True, "tags", "Chinese and English keywords"),
+    "period": Field(False, "text", "When not the whole year: 累计, 去年以来"),
+    "change": Field(False, "text", "For year-on-year figures", enum=CHANGES),
+    "note": Field(False, "text"),
 }  # fmt: skip
+_TOP = {
+    "schema_version": Field(True, "integer", f"The version of this format: {SCHEMA_VERSION}"),
+    "source": Field(True, "mapping", "The report the facts come from", items=_SOURCE),
+    "sections": Field(True, "list", "One per part of the report", items=_SECTION),
+    "facts": Field(True, "list", "Every figure, honour and named programme", items=_FACT),
+}
 _FIGURE_FIELDS = ("value", "unit", "qualifier", "raw")
 
 
@@ -40,7 +92,9 @@ class _Checker:
     def add(self, message: str, line: int | None, fact: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(self.name, message, line=line, fact=fact, field=field))
 
-    def mapping(self, value: Any, rules: dict[str, bool], what: str, line: int | None, fact: str | None = None) -> bool:
+    def mapping(
+        self, value: Any, rules: dict[str, Field], what: str, line: int | None, fact: str | None = None
+    ) -> bool:
         """Check that `value` is a mapping with the required keys and no others."""
         if not isinstance(value, Mapping):
             self.add(f"{what} must be a mapping of keys to values", getattr(value, "line", line), fact)
@@ -49,8 +103,8 @@ class _Checker:
             if key not in rules:
                 allowed = ", ".join(rules)
                 self.add(f"unknown key {key!r} in {what} (allowed: {allowed})", value.key_lines[key], fact, key)
-        for key, required in rules.items():
-            if required and key not in value:
+        for key, rule in rules.items():
+            if rule.required and key not in value:
                 self.add(f"missing required key {key!r}", value.line, fact, key)
         return True
 
@@ -109,11 +163,8 @@ def build_book(document: Any, name: str) -> FactBook:
 def _source(check: _Checker, value: Any) -> Source | None:
     if value is None or not check.mapping(value, _SOURCE, "source", 1):
         return None
-    period = value.get("period")
-    if isinstance(period, int):
-        value["period"] = str(period)
-    fields = {key: check.text(value, key, optional=not required) for key, required in _SOURCE.items()}
-    if any(fields[key] is None for key, required in _SOURCE.items() if required):
+    fields = {key: check.text(value, key, optional=not rule.required) for key, rule in _SOURCE.items()}
+    if any(fields[key] is None for key, rule in _SOURCE.items() if rule.required):
         return None
     return Source(**fields)  # type: ignore[arg-type]
 
@@ -200,13 +251,17 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
         check.add(message, field_line(key), fact_id, key)
 
     texts = {
-        key: check.text(item, key, fact_id, optional=not _FACT[key]) for key in _FACT if key not in ("value", "tags")
+        key: check.text(item, key, fact_id, optional=not rule.required)
+        for key, rule in _FACT.items()
+        if rule.type == "text"
     }
-    if fact_id is not None and not _FACT_ID.fullmatch(fact_id):
-        problem("id", "must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs")
+    for key, rule in _FACT.items():
+        text = texts.get(key)
+        if text is not None and rule.enum and text not in rule.enum:
+            problem(key, f"{text!r} is not one of {', '.join(rule.enum)}")
+        if text is not None and rule.pattern and not re.fullmatch(rule.pattern, text):
+            problem(key, rule.hint)
     kind, section_id, topic_id = texts["kind"], texts["section"], texts["topic"]
-    if kind is not None and kind not in KINDS:
-        problem("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     section = sections.get(section_id or "")
     if section_id is not None and section is None and sections:
         problem("section", f"{section_id!r} is not a section id (known: {', '.join(sections)})")
@@ -218,10 +273,6 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
     if texts["label_en"] is not None and not _LATIN.search(texts["label_en"]):
         problem("label_en", "must be English")
     tags = _tags(item, problem)
-    if texts["qualifier"] is not None and texts["qualifier"] not in QUALIFIERS:
-        problem("qualifier", f"{texts['qualifier']!r} is not one of {', '.join(QUALIFIERS)}")
-    if texts["change"] is not None and texts["change"] not in CHANGES:
-        problem("change", f"{texts['change']!r} is not one of {', '.join(CHANGES)}")
     value = _value(item, problem)
     normalized = None
     if kind == "indicator":
@@ -339,3 +390,57 @@ def fact_lines(document: Any) -> dict[str, int]:
     if not isinstance(facts, Sequence):
         return {}
     return {item["id"]: item.line for item in facts if isinstance(item, Mapping) and isinstance(item.get("id"), str)}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a fact file, from the same Field tables the checks read."""
+
+    def described(schema: dict[str, Any], rule: Field) -> dict[str, Any]:
+        return {"description": rule.description, **schema} if rule.description else schema
+
+    def of(rule: Field) -> dict[str, Any]:
+        schema: dict[str, Any]
+        if rule.type == "mapping":
+            schema = mapping(rule.items or {})
+        elif rule.type == "list":
+            schema = {"type": "array", "minItems": 1, "items": mapping(rule.items or {})}
+        elif rule.type == "tags":
+            schema = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
+        elif rule.type in ("number", "integer"):
+            schema = {"type": rule.type}
+        else:
+            schema = {"type": "string", "minLength": 1}
+            if rule.type == "slug":
+                schema["pattern"] = f"^{_SLUG_PATTERN}$"
+            if rule.pattern:
+                schema["pattern"] = f"^{rule.pattern}$"
+            if rule.enum:
+                schema["enum"] = list(rule.enum)
+        if not rule.required:
+            schema = {"anyOf": [schema, {"type": "null"}]}
+        return described(schema, rule)
+
+    def mapping(rules: dict[str, Field]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": [key for key, rule in rules.items() if rule.required],
+            "properties": {key: of(rule) for key, rule in rules.items()},
+            "additionalProperties": False,
+        }
+
+    fact = mapping(_FACT)
+    fact["if"] = {"properties": {"kind": {"const": "indicator"}}}
+    fact["then"] = {
+        "required": ["value", "unit", "raw"],
+        "properties": {"value": {"type": "number"}, "unit": {"type": "string"}, "raw": {"type": "string"}},
+    }
+    fact["else"] = {"properties": {key: {"type": "null"} for key in _FIGURE_FIELDS}}
+    document = mapping(_TOP)
+    document["properties"]["schema_version"]["const"] = SCHEMA_VERSION
+    document["properties"]["facts"]["items"] = fact
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "qindu fact file",
+        "description": "Facts of the 2022 work report of 秦都区, each with the clause of the report it comes from.",
+        **document,
+    }

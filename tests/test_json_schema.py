@@ -6,9 +6,9 @@ import json
 
 import pytest
 import yaml
+from conftest import DATA, FACTS, ROOT, Run
 from jsonschema import Draft202012Validator
 
-from conftest import DATA, FACTS, ROOT, Run
 from qindu_cli.errors import FactFileError
 from qindu_cli.load import parse
 from qindu_cli.schema import json_schema

@@ -149,3 +149,10 @@ def test_non_utf8_bytes_are_reported_with_their_line(tmp_path: Path) -> None:
         parse(data, "f.yaml")
     assert "not UTF-8 text" in caught.value.lines()[0]
     assert caught.value.problems[0].line is not None
+
+
+def test_topic_ids_are_unique_across_sections() -> None:
+    text = SMALL.replace("      - id: jobs\n", "      - id: projects\n").replace("topic: jobs", "topic: projects")
+    text = text.replace("livelihood.jobs.", "livelihood.projects.")
+    found = problems(text)
+    assert any("topic id 'projects' is used by economy and livelihood" in line for line in found), found

@@ -4,6 +4,7 @@ Exit codes: 0 found or done; 1 a valid query with no result; 2 anything the user
 130 on Ctrl-C. Errors are one line each on stderr, never a traceback.
 """
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -444,31 +445,55 @@ class ExportFormat(str, Enum):
     CSV = "csv"
     TSV = "tsv"
     MARKDOWN = "markdown"
+    SQLITE = "sqlite"
+    DATAPACKAGE = "datapackage"
 
 
 @app.command()
 def export(
     ctx: typer.Context,
     fmt: ExportFormat = typer.Option(
-        ExportFormat.JSON, "--format", "-f", case_sensitive=False, help="json, jsonl, csv, tsv or markdown."
+        ExportFormat.JSON,
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="json, jsonl, csv, tsv, markdown; sqlite (a database, with NAME.metadata.json for Datasette) or "
+        "datapackage (a folder with datapackage.json and CSV files), which need -o.",
     ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (or folder) instead of stdout."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output if it exists."),
 ) -> None:
     """The whole normalized dataset: source, sections and every fact.
 
-    Examples:  qindu export > qindu.json   ·   qindu export --format csv -o qindu.csv
+    Examples:  qindu export > qindu.json  ·  qindu export -f sqlite -o qindu.db  ·  qindu export -f datapackage -o qindu
     """
-    from qindu_cli.export import dataset_text
+    from qindu_cli import export as exporting
 
     book = _loaded(ctx).book
-    text = dataset_text(book, Format(fmt.value))
+    if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE) and output is None:
+        raise QinduError(f"--format {fmt.value} writes files: give -o PATH")
+    if fmt is ExportFormat.SQLITE:
+        assert output is not None
+        metadata = output.with_name(f"{output.stem}.metadata.json")
+        text = json.dumps(exporting.datasette_metadata(book, output.stem), ensure_ascii=False, indent=2) + "\n"
+        if metadata.exists() and not force:
+            raise QinduError(f"{metadata}: already exists; add --force to overwrite it")
+        exporting.write_atomically(output, force, lambda path: exporting.write_sqlite(book, path))
+        exporting.write_atomically(metadata, True, lambda path: path.write_text(text, "utf-8"))
+        _stderr(f"qindu: wrote {len(book.facts)} facts to {output}; open it with: datasette {output} -m {metadata}")
+        return
+    if fmt is ExportFormat.DATAPACKAGE:
+        assert output is not None
+        exporting.write_atomically(output, force, lambda path: exporting.write_datapackage(book, path), folder=True)
+        _stderr(f"qindu: wrote {len(book.facts)} facts to {output}/datapackage.json and its CSV files")
+        return
+    text = exporting.dataset_text(book, Format(fmt.value))
     if output is None:
         _out(text)
         return
-    from qindu_cli.export import write_atomically
-
-    write_atomically(output, text.encode("utf-8"), force)
+    exporting.write_atomically(output, force, lambda path: path.write_bytes(text.encode("utf-8")))
     _stderr(f"qindu: wrote {len(book.facts)} facts to {output}")
 
 

@@ -1,17 +1,44 @@
-"""The whole dataset in one file, for other tools; written atomically when it goes to a path."""
+"""The whole dataset for other tools: JSON, JSONL, CSV, TSV, Markdown, SQLite, a Frictionless data package.
+
+Files are written through a temporary file or folder beside the target and moved into place,
+and an existing target is replaced only when asked.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
 import os
+import shutil
+import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
-
+from qindu_cli import __version__
 from qindu_cli.errors import QinduError
-from qindu_cli.model import FactBook
+from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, FactBook, json_number
 from qindu_cli.render import FACT_COLUMNS, Format, View, fact_row, render, section_record
+
+# SQLite's tokenizers do not split Chinese into words, and its trigram tokenizer cannot match
+# fewer than three characters, so the full-text table holds text split into single characters:
+# a phrase of characters then finds any run of them, 就业 as well as 新增城镇就业.
+SEARCH_SQL = """with recursive chars(i, c) as (
+  select 1, substr(lower(:q), 1, 1)
+  union all select i + 1, substr(lower(:q), i + 1, 1) from chars where i < length(:q)
+), phrase as (
+  select '"' || group_concat(c, ' ') || '"' as words from chars where c not in (' ', '"')
+)
+select facts.id, facts.label, facts.label_en, facts.raw, facts.quote
+from facts_fts join facts on facts.id = facts_fts.id, phrase
+where facts_fts match phrase.words
+order by facts_fts.rank"""
+
+LICENCE = {
+    "name": "other-closed",
+    "title": "Quotes are from a news report whose rights remain with its publisher; ask before reuse",
+}
 
 
 def dataset(book: FactBook) -> dict[str, Any]:
@@ -34,25 +61,217 @@ def dataset(book: FactBook) -> dict[str, Any]:
 def dataset_text(book: FactBook, fmt: Format) -> str:
     records = [fact.as_record() for fact in book.facts]
     rows = [fact_row(fact) for fact in book.facts]
-    view = View(dataset(book), records, list(FACT_COLUMNS), rows, lambda console: Text(""), list(FACT_COLUMNS), rows)
+    columns = list(FACT_COLUMNS)
+    view = View(dataset(book), records, columns, rows, _no_table, columns, rows)
     return render(view, fmt)
 
 
-def write_atomically(path: Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path` through a temporary file, refusing to replace a file unless `force`."""
-    if path.is_dir():
-        raise QinduError(f"{path}: is a directory; give a file name")
+def _no_table(console: Any) -> Any:
+    raise ValueError("an export is not drawn as a table")
+
+
+def search_text(texts: list[str]) -> str:
+    """Text for the full-text table: folded as qindu's own search folds it, a character a token."""
+    from qindu_cli.search import fold
+
+    return " ".join(char for text in texts for char in fold(text, {}) if char != " ")
+
+
+def write_sqlite(book: FactBook, path: Path) -> None:
+    """Tables sections, topics and facts with keys, and facts_fts for full-text search."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(
+            f"""
+            pragma foreign_keys = on;
+            create table sections (
+                id text primary key, title text not null, title_en text not null, position integer not null
+            );
+            create table topics (
+                id text primary key, section text not null references sections(id),
+                title text not null, title_en text not null, position integer not null
+            );
+            create table facts (
+                id text primary key,
+                kind text not null check (kind in ({", ".join(repr(k) for k in KINDS)})),
+                section text not null references sections(id),
+                topic text not null references topics(id),
+                label text not null, label_en text not null,
+                value numeric, unit text,
+                qualifier text check (qualifier in ({", ".join(repr(q) for q in QUALIFIERS)})),
+                raw text, quote text not null,
+                tags text not null,  -- a JSON array
+                period text, change text check (change in ({", ".join(repr(c) for c in CHANGES)})), note text,
+                normalized_value numeric, normalized_unit text,
+                position integer not null
+            );
+            create index facts_section on facts(section);
+            create index facts_topic on facts(topic);
+            create virtual table facts_fts using fts5(id unindexed, text, tokenize = 'unicode61');
+            """
+        )
+        titles = {}
+        for number, section in enumerate(book.sections):
+            connection.execute(
+                "insert into sections values (?, ?, ?, ?)", (section.id, section.title, section.title_en, number)
+            )
+            for topic in section.topics:
+                titles[topic.id] = (topic.title, topic.title_en, section.title, section.title_en)
+                connection.execute(
+                    "insert into topics values (?, ?, ?, ?, ?)",
+                    (topic.id, section.id, topic.title, topic.title_en, len(titles) - 1),
+                )
+        for number, fact in enumerate(book.facts):
+            connection.execute(
+                "insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    fact.id, fact.kind, fact.section, fact.topic, fact.label, fact.label_en,
+                    json_number(fact.value), fact.unit, fact.qualifier, fact.raw, fact.quote,
+                    json.dumps(list(fact.tags), ensure_ascii=False), fact.period, fact.change, fact.note,
+                    json_number(fact.base_value), fact.base_unit, number,
+                ),
+            )  # fmt: skip
+            texts = [fact.label, fact.label_en, fact.raw or "", fact.quote, *fact.tags, *titles[fact.topic]]
+            connection.execute("insert into facts_fts (id, text) values (?, ?)", (fact.id, search_text(texts)))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
+    """Titles, descriptions and a Chinese search query for `datasette DB -m METADATA`."""
+    source = book.source
+    return {
+        "title": f"qindu: {source.title}",
+        "description": f"Every figure, honour and named programme of the report, with its quote. {source.byline}.",
+        "license": LICENCE["title"],
+        "databases": {
+            database: {
+                "tables": {
+                    "facts": {
+                        "title": "Facts",
+                        "description": "One row a fact; value and unit as written, normalized in base units.",
+                        "sort": "position",
+                        "label_column": "label",
+                    },
+                    "sections": {"title": "Sections", "description": "The three parts of the report."},
+                    "topics": {"title": "Topics", "description": "One a sub-heading of the report."},
+                    "facts_fts": {"hidden": True},
+                },
+                "queries": {
+                    "search": {
+                        "title": "Search the facts",
+                        "description": "Any run of characters, Chinese as written (就业) or Latin (jobs).",
+                        "sql": SEARCH_SQL,
+                    }
+                },
+            }
+        },
+    }
+
+
+def write_datapackage(book: FactBook, folder: Path) -> None:
+    """datapackage.json with a Table Schema for sections.csv, topics.csv and facts.csv."""
+    folder.mkdir(exist_ok=True)
+    topics = [(t.id, s.id, t.title, t.title_en) for s in book.sections for t in s.topics]
+    tables: dict[str, tuple[list[str], list[Any]]] = {
+        "sections": (["id", "title", "title_en"], [[s.id, s.title, s.title_en] for s in book.sections]),
+        "topics": (["id", "section", "title", "title_en"], topics),
+        "facts": (list(FACT_COLUMNS), [fact_row(f) for f in book.facts]),
+    }
+    for name, (header, rows) in tables.items():
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+    sections = [s.id for s in book.sections]
+
+    def field(name: str, kind: str = "string", required: bool = False, enum: list[str] | None = None) -> dict[str, Any]:
+        constraints: dict[str, Any] = {}
+        if required:
+            constraints["required"] = True
+        if enum:
+            constraints["enum"] = enum
+        return {"name": name, "type": kind, **({"constraints": constraints} if constraints else {})}
+
+    def resource(
+        name: str, description: str, fields: list[dict[str, Any]], keys: list[tuple[str, str]]
+    ) -> dict[str, Any]:
+        return {
+            "name": name,
+            "path": f"{name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": description,
+            "schema": {
+                "fields": fields,
+                "primaryKey": ["id"],
+                "foreignKeys": [{"fields": [key], "reference": {"resource": to, "fields": ["id"]}} for key, to in keys],
+            },
+        }
+
+    text = {name: field(name, required=True) for name in ("title", "title_en", "label", "label_en", "quote")}
+    identifier = field("id", required=True)
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "qindu-facts",
+        "title": f"{book.source.title}: facts",
+        "description": "Every figure, honour and named programme of the report, each with the clause it comes from.",
+        "version": __version__,
+        "licenses": [LICENCE],
+        "sources": [{"title": f"{book.source.title} ({book.source.byline})"}],
+        "resources": [
+            resource("sections", "The parts of the report", [identifier, text["title"], text["title_en"]], []),
+            resource(
+                "topics", "The sub-headings of each part",
+                [identifier, field("section", required=True, enum=sections), text["title"], text["title_en"]],
+                [("section", "sections")],
+            ),
+            resource(
+                "facts", "One row a fact; tags joined by ;",
+                [
+                    field("id", required=True), field("kind", required=True, enum=list(KINDS)),
+                    field("section", required=True, enum=sections), field("topic", required=True),
+                    text["label"], text["label_en"], field("value", "number"), field("unit"),
+                    field("qualifier", enum=list(QUALIFIERS)), field("raw"), field("normalized_value", "number"),
+                    field("normalized_unit"), text["quote"], field("tags", required=True), field("period"),
+                    field("change", enum=list(CHANGES)), field("note"),
+                ],
+                [("section", "sections"), ("topic", "topics")],
+            ),
+        ],
+    }  # fmt: skip
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def write_atomically(path: Path, force: bool, fill: Callable[[Path], object], folder: bool = False) -> None:
+    """Fill a temporary file (or folder) beside `path`, then move it into place.
+
+    An existing `path` is replaced only with `force`, and never when it is a folder and a file
+    was asked for, or the other way round.
+    """
+    if path.exists() and path.is_dir() != folder:
+        raise QinduError(f"{path}: is a {'file' if folder else 'folder'}; give a {'folder' if folder else 'file'} name")
     if path.exists() and not force:
         raise QinduError(f"{path}: already exists; add --force to overwrite it")
-    folder = path.parent if str(path.parent) else Path(".")
+    parent = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        if folder:
+            temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
+        else:
+            handle, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.close(handle)
+            temporary = Path(name)
+            temporary.unlink()  # filled afresh: sqlite3 wants to create its own file
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            fill(temporary)
+            if folder and path.exists():
+                shutil.rmtree(path)
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            shutil.rmtree(temporary, ignore_errors=True) if temporary.is_dir() else temporary.unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise QinduError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -170,6 +170,22 @@ def _source(check: _Checker, value: Any) -> Source | None:
 
 
 def _sections(check: _Checker, value: Any, line: int) -> dict[str, Section]:
+    sections = _read_sections(check, value, line)
+    owners: dict[str, str] = {}
+    for section in sections.values():
+        for topic in section.topics:
+            if topic.id in owners:
+                check.add(
+                    f"topic id {topic.id!r} is used by {owners[topic.id]} and {section.id}; "
+                    "topic ids are unique in a file",
+                    getattr(value, "line", line),
+                    field="topics",
+                )
+            owners.setdefault(topic.id, section.id)
+    return sections
+
+
+def _read_sections(check: _Checker, value: Any, line: int) -> dict[str, Section]:
     sections: dict[str, Section] = {}
     if not isinstance(value, Sequence) or not value:
         if value is not None:

@@ -1,0 +1,141 @@
+"""Exports for other tools: SQLite with Chinese full-text search, a Frictionless data package, Datasette."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import Run
+
+from qindu_cli.export import SEARCH_SQL
+
+
+@pytest.fixture
+def database(run: Run, tmp_path: Path) -> Path:
+    path = tmp_path / "qindu.db"
+    result = run("export", "--format", "sqlite", "-o", str(path))
+    assert result.exit_code == 0 and "datasette" in result.stderr
+    return path
+
+
+@pytest.fixture
+def package(run: Run, tmp_path: Path) -> Path:
+    folder = tmp_path / "qindu"
+    assert run("export", "--format", "datapackage", "-o", str(folder)).exit_code == 0
+    return folder
+
+
+def facts_json(run: Run) -> list[dict[str, object]]:
+    return json.loads(run("export").stdout)["facts"]  # type: ignore[no-any-return]
+
+
+def test_sqlite_has_keys_counts_and_typed_columns(database: Path, run: Run) -> None:
+    expected = facts_json(run)
+    with sqlite3.connect(database) as db:
+        primary = {
+            t: [r[1] for r in db.execute(f"pragma table_info({t})") if r[5]] for t in ("sections", "topics", "facts")
+        }
+        assert primary == {"sections": ["id"], "topics": ["id"], "facts": ["id"]}
+        keys = {(r[2], r[3], r[4]) for r in db.execute("pragma foreign_key_list(facts)")}
+        assert keys == {("sections", "section", "id"), ("topics", "topic", "id")}
+        assert db.execute("pragma foreign_key_check").fetchall() == []
+        assert [n for (n,) in db.execute("select count(*) from facts")] == [len(expected)]
+        assert db.execute("select count(*) from sections").fetchone() == (3,)
+        assert db.execute("select count(*) from topics").fetchone() == (12,)
+        row = db.execute(
+            "select value, typeof(value), normalized_value, normalized_unit, tags from facts where id = ?",
+            ("economy.projects.funds-in-place",),
+        ).fetchone()
+        assert row[:4] == (100.9, "real", 10090000000, "元")
+        assert json.loads(row[4]) == ["资金", "投资", "招商引资", "funding", "investment"]
+        ids = [i for (i,) in db.execute("select id from facts order by position")]
+        assert ids == [f["id"] for f in expected]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("就业", "livelihood.jobs.new-urban-jobs"),
+        ("失业率", "livelihood.jobs.urban-unemployment-rate"),
+        ("疫苗", "livelihood.health.covid-vaccine-doses"),
+        ("jobs", "livelihood.jobs.new-urban-jobs"),
+        ("9717", "livelihood.jobs.new-urban-jobs"),
+    ],
+)
+def test_full_text_search_finds_chinese_of_two_characters_and_more(database: Path, query: str, expected: str) -> None:
+    with sqlite3.connect(database) as db:
+        phrase = '"' + " ".join(query) + '"'
+        matched = [i for (i,) in db.execute("select id from facts_fts where facts_fts match ?", (phrase,))]
+        assert expected in matched
+        canned = [r[0] for r in db.execute(SEARCH_SQL, {"q": query})]
+        assert sorted(canned) == sorted(matched)  # the canned query ranks them
+        assert [r for r in db.execute(SEARCH_SQL, {"q": "xyzzy"})] == []
+
+
+def test_datapackage_descriptor_describes_every_field(package: Path, run: Run) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["licenses"][0]["name"] and descriptor["sources"][0]["title"]
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    assert set(resources) == {"sections", "topics", "facts"}
+    fields = {f["name"]: f for f in resources["facts"]["schema"]["fields"]}
+    assert fields["kind"]["constraints"]["enum"] == ["indicator", "milestone", "initiative"]
+    assert fields["qualifier"]["constraints"]["enum"] == ["more_than", "at_least", "approx", "at_most"]
+    assert fields["section"]["constraints"]["enum"] == ["economy", "party-building", "livelihood"]
+    assert fields["value"]["type"] == fields["normalized_value"]["type"] == "number"
+    assert {k["reference"]["resource"] for k in resources["facts"]["schema"]["foreignKeys"]} == {"sections", "topics"}
+    for name, resource in resources.items():
+        with (package / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0]) == [f["name"] for f in resource["schema"]["fields"]], name
+    with (package / "facts.csv").open(encoding="utf-8", newline="") as handle:
+        assert [r["id"] for r in csv.DictReader(handle)] == [f["id"] for f in facts_json(run)]
+
+
+def test_files_are_not_overwritten_without_force(run: Run, database: Path, package: Path) -> None:
+    for fmt, path in (("sqlite", database), ("datapackage", package)):
+        again = run("export", "--format", fmt, "-o", str(path))
+        assert again.exit_code == 2 and "already exists; add --force" in again.stderr
+        assert run("export", "--format", fmt, "-o", str(path), "--force").exit_code == 0
+    assert sorted(p.name for p in database.parent.iterdir()) == ["qindu", "qindu.db", "qindu.metadata.json"]
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "datapackage"])
+def test_binary_formats_need_an_output_path(run: Run, fmt: str) -> None:
+    result = run("export", "--format", fmt)
+    assert (result.exit_code, result.stdout) == (2, "") and "give -o PATH" in result.stderr
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None and os.environ.get("CI"):
+        pytest.fail(f"{name} is missing: .ci/run installs it for this test")
+    if path is None:
+        pytest.skip(f"{name} is not installed here; .ci/run installs it and runs this test")
+    return path
+
+
+def test_datasette_serves_the_database_and_the_chinese_search(database: Path) -> None:
+    datasette = _tool("datasette")
+    metadata = database.with_name("qindu.metadata.json")
+    facts = subprocess.run([datasette, str(database), "-m", str(metadata), "--get", "/qindu/facts.json"],
+                           capture_output=True, check=True, timeout=120)  # fmt: skip
+    assert json.loads(facts.stdout)["filtered_table_rows_count"] == 138
+    query = "/qindu/search.json?q=就业&_shape=array"
+    search = subprocess.run([datasette, str(database), "-m", str(metadata), "--get", query],
+                            capture_output=True, check=True, timeout=120)  # fmt: skip
+    assert "livelihood.jobs.new-urban-jobs" in {row["id"] for row in json.loads(search.stdout)}
+
+
+def test_frictionless_finds_the_data_package_valid(package: Path) -> None:
+    frictionless = _tool("frictionless")
+    result = subprocess.run([frictionless, "validate", "--json", str(package / "datapackage.json")],
+                            capture_output=True, check=False, timeout=300)  # fmt: skip
+    report = json.loads(result.stdout)
+    assert report["valid"] is True, result.stdout[:2000]
+    assert result.returncode == 0

@@ -74,7 +74,7 @@ app = typer.Typer(
     help="Facts of the 2022 work report of 秦都区 (Qindu District, Xianyang), each with its source sentence.",
     epilog="Examples: qindu sections · qindu search 就业 · qindu show new-urban-jobs · qindu indicators --unit 亿元",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -159,6 +159,54 @@ def _options(
     ctx.obj = Settings(facts=facts, lang=lang, no_color=no_color or bool(os.environ.get("NO_COLOR")))
 
 
+# Completion of names from the fact file in use (--facts or QINDU_FACTS, else the shipped one).
+
+
+def _book_for_completion(ctx: typer.Context) -> Any:
+    from qindu_cli.load import load
+
+    chosen = ctx.find_root().params.get("facts") or os.environ.get("QINDU_FACTS")
+    try:
+        return load(Path(chosen) if chosen else None).book
+    except QinduError:
+        return None
+
+
+def complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    book = _book_for_completion(ctx)
+    return [(s.id, s.title_en) for s in book.sections if s.id.startswith(incomplete)] if book else []
+
+
+def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    book = _book_for_completion(ctx)
+    if book is None:
+        return []
+    section = ctx.params.get("name") or ctx.params.get("section_name")
+    sections = [s for s in book.sections if section in (None, s.id)]
+    return [(t.id, t.title_en) for s in sections for t in s.topics if t.id.startswith(incomplete)]
+
+
+def complete_fact(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Full ids, and the last part of an id alone when it names one fact (show takes either)."""
+    book = _book_for_completion(ctx)
+    if book is None:
+        return []
+    slugs: dict[str, list[str]] = {}
+    for fact in book.facts:
+        slugs.setdefault(fact.id.rsplit(".", 1)[-1], []).append(fact.label_en)
+    found = [(f.id, f.label_en) for f in book.facts if f.id.startswith(incomplete)]
+    if "." not in incomplete:
+        found += [
+            (slug, labels[0]) for slug, labels in slugs.items() if slug.startswith(incomplete) and len(labels) == 1
+        ]
+    return found
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    book = _book_for_completion(ctx)
+    return [u for u in book.units() if u.startswith(incomplete)] if book else []
+
+
 # The output options every listing command takes, declared once. Parameters are declared by
 # their defaults rather than with Annotated: each Annotated[...] costs 40 µs at every start.
 FORMAT = typer.Option(
@@ -197,8 +245,13 @@ def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
     from rich.console import Console
 
     console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    _draw(console, view.table(console))
+
+
+def _draw(console: Any, drawing: Any) -> None:
+    """Print a drawing to stdout through the console, in whole lines like all other output."""
     with console.capture() as captured:
-        console.print(view.table(console), no_wrap=True, crop=False)
+        console.print(drawing, no_wrap=True, crop=False)
     _out(captured.get())
 
 
@@ -231,9 +284,12 @@ def section(
     name: str = typer.Argument(
         ...,
         metavar="ID",
+        autocompletion=complete_section,
         help="economy, party-building or livelihood; a prefix (econ) or a word of the title (民生) will do.",
     ),
-    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic of the section."),
+    topic: str | None = typer.Option(
+        None, "--topic", "-t", help="Only this topic of the section.", autocompletion=complete_topic
+    ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
@@ -257,7 +313,9 @@ def search(
     query: list[str] = typer.Argument(
         ..., metavar="QUERY...", help="Words to find: Chinese, traditional, pinyin, English or figures."
     ),
-    section_name: str | None = typer.Option(None, "--section", "-s", metavar="ID", help="Only facts of this section."),
+    section_name: str | None = typer.Option(
+        None, "--section", "-s", metavar="ID", help="Only facts of this section.", autocompletion=complete_section
+    ),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
     any_term: bool = typer.Option(False, "--any", help="Facts matching any word, not every word."),
     explain: bool = typer.Option(False, "--explain", help="Say which field and form matched (JSON: a `match` list)."),
@@ -294,7 +352,9 @@ def search(
 @app.command()
 def show(
     ctx: typer.Context,
-    fact_id: str = typer.Argument(..., metavar="FACT_ID", help="A fact id, or its last part when that is unique."),
+    fact_id: str = typer.Argument(
+        ..., metavar="FACT_ID", help="A fact id, or its last part when that is unique.", autocompletion=complete_fact
+    ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
@@ -319,10 +379,16 @@ class Sort(str, Enum):
 @app.command()
 def indicators(
     ctx: typer.Context,
-    section_name: str | None = typer.Option(None, "--section", "-s", metavar="ID", help="Only this section."),
-    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic."),
+    section_name: str | None = typer.Option(
+        None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
+    ),
+    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic),
     unit: str | None = typer.Option(
-        None, "--unit", "-u", help="Only this unit as written (亿元), or a base unit (元) for all its scales."
+        None,
+        "--unit",
+        "-u",
+        help="Only this unit as written (亿元), or a base unit (元) for all its scales.",
+        autocompletion=complete_unit,
     ),
     sort: Sort = typer.Option(
         Sort.REPORT, "--sort", case_sensitive=False, help="report, value (normalized, grouped by base unit) or label."
@@ -340,25 +406,7 @@ def indicators(
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    facts = [f for f in book.facts if f.kind == "indicator"]
-    if section_name is not None:
-        chosen = book.section(section_name)
-        facts = [f for f in facts if f.section == chosen.id]
-        if topic is not None:
-            topic = chosen.topic(topic).id
-    if topic is not None:
-        owners = [s for s in book.sections if topic in {t.id for t in s.topics}]
-        if not owners:
-            from qindu_cli.errors import UnknownNameError
-
-            known = sorted(t.id for s in book.sections for t in s.topics)
-            raise UnknownNameError("topic", topic, [], f"topics are {', '.join(known)}")
-        facts = [f for f in facts if f.topic == topic]
-    if unit is not None:
-        units = {f.unit for f in book.facts if f.unit} | {f.base_unit for f in book.facts if f.base_unit}
-        if unit not in units:
-            raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(sorted(units))}")
-        facts = [f for f in facts if unit in (f.unit, f.base_unit)]
+    facts = book.indicators(section_name, topic, unit)
     if sort is Sort.VALUE:
         facts.sort(key=lambda f: (f.normalized or (0, ""))[::-1], reverse=desc)
     elif sort is Sort.LABEL:
@@ -371,6 +419,57 @@ def indicators(
             _out("[]\n")
         _no_result("qindu: no indicator matches these filters")
     _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    unit: str | None = typer.Option(
+        None,
+        "--unit",
+        "-u",
+        help="The unit to compare: as written (万元) or a base unit (元) for all its scales.",
+        autocompletion=complete_unit,
+    ),
+    section_name: str | None = typer.Option(
+        None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
+    ),
+    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic),
+) -> None:
+    """A bar chart of the indicators that share a unit, largest first, bars to scale.
+
+    Examples:  qindu chart --unit 万元  ·  qindu chart --unit 元  ·  qindu chart -s livelihood -t jobs --unit 元
+    """
+    book = _loaded(ctx).book
+    facts = book.indicators(section_name, topic, unit)
+    if not facts:
+        _no_result("qindu: no indicator matches these filters")
+    bases = {f.base_unit for f in facts}
+    if len(bases) > 1:
+        counts: dict[str, int] = {}
+        for fact in facts:
+            counts[fact.unit or ""] = counts.get(fact.unit or "", 0) + 1
+        offered = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda c: -c[1]))
+        raise QinduError(
+            f"a chart compares one unit and these indicators are in several; add --unit with one of {offered}"
+        )
+    facts.sort(key=lambda f: -float(f.base_value or 0))
+    written = sorted({f.unit or "" for f in facts}, key=lambda u: -sum(f.unit == u for f in facts))
+    units = written[0] if len(written) == 1 else f"{' and '.join(written)}, compared in {facts[0].base_unit}"
+    title = f"{len(facts)} indicators in {units}; the largest is {figure_of(facts[0])}"
+
+    from rich.console import Console
+
+    from qindu_cli.tables import bar_chart
+
+    console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    _draw(console, bar_chart(console, facts, title))
+
+
+def figure_of(fact: Any) -> str:
+    from qindu_cli.render import figure
+
+    return figure(fact)
 
 
 @app.command()

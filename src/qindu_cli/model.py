@@ -7,7 +7,7 @@ cheaper to define and to build, which matters to a command that starts on every 
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from qindu_cli.errors import UnknownNameError
+from qindu_cli.errors import QinduError, UnknownNameError
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -153,6 +153,33 @@ class FactBook:
             several = [s.id for s in (prefixed if len(prefixed) > 1 else titled)]
             raise UnknownNameError("section", name, several, "")
         raise UnknownNameError("section", name, _close(name, ids), f"sections are {', '.join(ids)}")
+
+    def indicators(self, section: str | None = None, topic: str | None = None, unit: str | None = None) -> list[Fact]:
+        """The facts with a figure, of a section (any name `section()` takes), a topic, a unit.
+
+        The unit is one as written (亿元) or a base unit (元), which takes in every scale of it.
+        """
+        facts = [f for f in self.facts if f.kind == "indicator"]
+        if section is not None:
+            chosen = self.section(section)
+            facts = [f for f in facts if f.section == chosen.id]
+            if topic is not None:
+                topic = chosen.topic(topic).id
+        if topic is not None:
+            known = sorted(t.id for s in self.sections for t in s.topics)
+            if topic not in known:
+                raise UnknownNameError("topic", topic, _close(topic, known), f"topics are {', '.join(known)}")
+            facts = [f for f in facts if f.topic == topic]
+        if unit is not None:
+            units = self.units()
+            if unit not in units:
+                raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}")
+            facts = [f for f in facts if unit in (f.unit, f.base_unit)]
+        return facts
+
+    def units(self) -> list[str]:
+        """Every unit of the file, as written and as base units."""
+        return sorted({f.unit for f in self.facts if f.unit} | {f.base_unit for f in self.facts if f.base_unit})
 
     def facts_of(self, section: str | None = None, topic: str | None = None) -> Iterator[Fact]:
         for fact in self.facts:

@@ -195,3 +195,43 @@ def field_table(console: Console, pairs: Sequence[tuple[str, str]], raw: str | N
         for key, value in pairs
     ]
     return grid(console, [Column("field"), Column("value", share=1)], cells, header=False)
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+
+
+def bar_chart(console: Console, facts: Sequence[Fact], title: str) -> Text:
+    """A horizontal bar for each fact, scaled to the largest, with its Chinese and English labels."""
+    from rich.cells import cell_len
+
+    width = console.width
+    values = [float(f.base_value or 0) for f in facts]
+    largest = max(values) or 1.0
+    chinese = min(max(cell_len(visible(f.label)) for f in facts), max(8, width // 4))
+    english = min(max(cell_len(visible(f.label_en)) for f in facts), max(10, width // 4))
+    figures = max(cell_len(figure(f)) for f in facts)
+    room = width - chinese - english - figures - 8  # a margin, two gaps of two, a space before the figure
+    if room < 10:  # too narrow for both labels: keep the Chinese
+        room, english = room + english + 2, 0
+    lines = [_text(title, style="bold"), Text("")]
+    for fact, value in zip(facts, values, strict=True):
+        eighths = round(value / largest * max(room, 1) * 8)
+        bar = "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+        line = Text(" ")
+        line.append_text(_fit(_text(fact.label), chinese))
+        if english:
+            line.append("  ")
+            line.append_text(_fit(_text(fact.label_en), english))
+        line.append("  ")
+        line.append(bar or "▏", style="cyan")
+        line.append(" ")
+        line.append_text(_text(figure(fact)))
+        lines.append(line)
+    return Text("\n").join(lines)
+
+
+def _fit(text: Text, width: int) -> Text:
+    """The text cut to `width` cells with an ellipsis, or padded to it."""
+    fitted = text.copy()
+    fitted.truncate(width, overflow="ellipsis", pad=True)
+    return fitted

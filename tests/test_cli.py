@@ -28,7 +28,7 @@ LISTINGS = [
 
 def test_version_and_help(run: Run) -> None:
     assert run("--version").stdout == f"qindu {__version__}\n"
-    for command in ["sections", "section", "search", "show", "indicators", "validate", "export"]:
+    for command in ["sections", "section", "search", "show", "indicators", "chart", "validate", "export", "schema"]:
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout, command

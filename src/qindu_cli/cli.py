@@ -10,14 +10,17 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from qindu_cli import __version__
 from qindu_cli.errors import FactFileError, QinduError
-from qindu_cli.render import Format, Lang, View
+from qindu_cli.render import Format, Lang, View, figure, render
+
+if TYPE_CHECKING:
+    from qindu_cli.load import Loaded
 
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
@@ -214,6 +217,18 @@ FORMAT = typer.Option(
     help="table, plain, json, jsonl, csv, tsv or markdown. Default: table on a terminal, plain in a pipe.",
 )  # fmt: skip
 JSON = typer.Option(False, "--json", help="The same as --format json.")
+# The selection options of indicators, chart and search, declared once too.
+SECTION = typer.Option(
+    None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
+)
+TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic)
+UNIT = typer.Option(
+    None,
+    "--unit",
+    "-u",
+    help="Only this unit, as written (亿元) or a base unit (元) for all its scales.",
+    autocompletion=complete_unit,
+)
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -221,7 +236,7 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings if settings is not None else Settings()
 
 
-def _loaded(ctx: typer.Context) -> Any:
+def _loaded(ctx: typer.Context) -> "Loaded":
     from qindu_cli.load import load
 
     return load(_settings(ctx).facts)
@@ -240,7 +255,7 @@ def _format(fmt: Format | None, as_json: bool) -> Format:
 def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
     """Write a view to stdout in `fmt`; a reader that goes away ends the run quietly."""
     if fmt is not Format.TABLE:
-        _out(view_text(view, fmt))
+        _out(render(view, fmt))
         return
     from rich.console import Console
 
@@ -253,12 +268,6 @@ def _draw(console: Any, drawing: Any) -> None:
     with console.capture() as captured:
         console.print(drawing, no_wrap=True, crop=False)
     _out(captured.get())
-
-
-def view_text(view: View, fmt: Format) -> str:
-    from qindu_cli.render import render
-
-    return render(view, fmt)
 
 
 def _no_result(message: str) -> NoReturn:
@@ -313,9 +322,7 @@ def search(
     query: list[str] = typer.Argument(
         ..., metavar="QUERY...", help="Words to find: Chinese, traditional, pinyin, English or figures."
     ),
-    section_name: str | None = typer.Option(
-        None, "--section", "-s", metavar="ID", help="Only facts of this section.", autocompletion=complete_section
-    ),
+    section_name: str | None = SECTION,
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
     any_term: bool = typer.Option(False, "--any", help="Facts matching any word, not every word."),
     explain: bool = typer.Option(False, "--explain", help="Say which field and form matched (JSON: a `match` list)."),
@@ -379,17 +386,9 @@ class Sort(str, Enum):
 @app.command()
 def indicators(
     ctx: typer.Context,
-    section_name: str | None = typer.Option(
-        None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
-    ),
-    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic),
-    unit: str | None = typer.Option(
-        None,
-        "--unit",
-        "-u",
-        help="Only this unit as written (亿元), or a base unit (元) for all its scales.",
-        autocompletion=complete_unit,
-    ),
+    section_name: str | None = SECTION,
+    topic: str | None = TOPIC,
+    unit: str | None = UNIT,
     sort: Sort = typer.Option(
         Sort.REPORT, "--sort", case_sensitive=False, help="report, value (normalized, grouped by base unit) or label."
     ),
@@ -424,17 +423,9 @@ def indicators(
 @app.command()
 def chart(
     ctx: typer.Context,
-    unit: str | None = typer.Option(
-        None,
-        "--unit",
-        "-u",
-        help="The unit to compare: as written (万元) or a base unit (元) for all its scales.",
-        autocompletion=complete_unit,
-    ),
-    section_name: str | None = typer.Option(
-        None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
-    ),
-    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic),
+    unit: str | None = UNIT,
+    section_name: str | None = SECTION,
+    topic: str | None = TOPIC,
 ) -> None:
     """A bar chart of the indicators that share a unit, largest first, bars to scale.
 
@@ -456,7 +447,7 @@ def chart(
     facts.sort(key=lambda f: -float(f.base_value or 0))
     written = sorted({f.unit or "" for f in facts}, key=lambda u: -sum(f.unit == u for f in facts))
     units = written[0] if len(written) == 1 else f"{' and '.join(written)}, compared in {facts[0].base_unit}"
-    title = f"{len(facts)} indicators in {units}; the largest is {figure_of(facts[0])}"
+    title = f"{len(facts)} indicators in {units}; the largest is {figure(facts[0])}"
 
     from rich.console import Console
 
@@ -464,12 +455,6 @@ def chart(
 
     console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
     _draw(console, bar_chart(console, facts, title))
-
-
-def figure_of(fact: Any) -> str:
-    from qindu_cli.render import figure
-
-    return figure(fact)
 
 
 @app.command()

@@ -4,10 +4,9 @@ Exit codes: 0 found or done; 1 a valid query with no result; 2 anything the user
 130 on Ctrl-C. Errors are one line each on stderr, never a traceback.
 """
 
-import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -30,7 +29,22 @@ EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose re
 
 
 class QinduGroup(TyperGroup):
-    """Runs a command and turns whatever goes wrong into one line on stderr and an exit code."""
+    """Runs a command and turns whatever goes wrong into one line on stderr and an exit code.
+
+    Its commands are built when they are asked for (Click's lazily loaded subcommands): a run
+    builds the one it invokes instead of all of them, which was most of Typer's time at start.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        one = _COMMANDS.get(cmd_name)
+        if one is None:
+            return None
+        built = typer.main.get_command(one)
+        built.name = cmd_name
+        return built
 
     def main(
         self,
@@ -71,6 +85,9 @@ class QinduGroup(TyperGroup):
         return code
 
 
+_HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+_COMMANDS: dict[str, typer.Typer] = {}
+
 app = typer.Typer(
     cls=QinduGroup,
     name="qindu",
@@ -79,8 +96,16 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings=_HELP_OPTIONS,
 )
+
+
+def command(function: Callable[..., None]) -> Callable[..., None]:
+    """Register a command of qindu, built only when it is invoked (see QinduGroup)."""
+    one = typer.Typer(add_completion=False, pretty_exceptions_enable=False, context_settings=_HELP_OPTIONS)
+    one.command(name=function.__name__)(function)
+    _COMMANDS[function.__name__] = one
+    return function
 
 
 class Settings(NamedTuple):
@@ -275,7 +300,7 @@ def _no_result(message: str) -> NoReturn:
     raise typer.Exit(EXIT_NO_RESULT)
 
 
-@app.command()
+@command
 def sections(ctx: typer.Context, fmt: Format | None = FORMAT, as_json: bool = JSON) -> None:
     """The report's three parts, their topics and how many facts each holds.
 
@@ -287,7 +312,7 @@ def sections(ctx: typer.Context, fmt: Format | None = FORMAT, as_json: bool = JS
     _emit(ctx, sections_view(loaded.book, _settings(ctx).lang), _format(fmt, as_json))
 
 
-@app.command()
+@command
 def section(
     ctx: typer.Context,
     name: str = typer.Argument(
@@ -316,7 +341,7 @@ def section(
     _emit(ctx, section_view(book, found, facts, _settings(ctx).lang), output)
 
 
-@app.command()
+@command
 def search(
     ctx: typer.Context,
     query: list[str] = typer.Argument(
@@ -356,7 +381,7 @@ def search(
     _emit(ctx, view, output)
 
 
-@app.command()
+@command
 def show(
     ctx: typer.Context,
     fact_id: str = typer.Argument(
@@ -383,7 +408,7 @@ class Sort(str, Enum):
     LABEL = "label"
 
 
-@app.command()
+@command
 def indicators(
     ctx: typer.Context,
     section_name: str | None = SECTION,
@@ -420,7 +445,7 @@ def indicators(
     _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
 
 
-@app.command()
+@command
 def chart(
     ctx: typer.Context,
     unit: str | None = UNIT,
@@ -457,7 +482,7 @@ def chart(
     _draw(console, bar_chart(console, facts, title))
 
 
-@app.command()
+@command
 def validate(
     ctx: typer.Context,
     path: Path | None = typer.Argument(
@@ -510,7 +535,7 @@ def validate(
         _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
 
 
-@app.command()
+@command
 def schema() -> None:
     """The JSON Schema (draft 2020-12) of a fact file, for editors that check YAML as it is typed.
 
@@ -533,7 +558,7 @@ class ExportFormat(str, Enum):
     DATAPACKAGE = "datapackage"
 
 
-@app.command()
+@command
 def export(
     ctx: typer.Context,
     fmt: ExportFormat = typer.Option(
@@ -553,6 +578,8 @@ def export(
 
     Examples:  qindu export > qindu.json  ·  qindu export -f sqlite -o qindu.db  ·  qindu export -f datapackage -o qindu
     """
+    import json
+
     from qindu_cli import export as exporting
 
     book = _loaded(ctx).book

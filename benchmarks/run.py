@@ -27,17 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BIG_FACTS = 10_000
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time in seconds and peak memory in KiB of one run, output discarded."""
+def run_once(command: list[str], env: dict[str, str]) -> float:
+    """Wall time in seconds of one run, output discarded."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
+    _, status, _ = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read().decode() if process.stderr else ""
     if process.returncode not in (0,):
         raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{errors}")
-    return elapsed, usage.ru_maxrss
+    return elapsed
 
 
 def pairs(target: list[str], baseline: list[str], count: int, env: dict[str, str]) -> tuple[float, float, float]:
@@ -50,15 +50,32 @@ def pairs(target: list[str], baseline: list[str], count: int, env: dict[str, str
         if index % 2:
             order.reverse()
         for command, times in order:
-            times.append(run_once(command, env)[0])
+            times.append(run_once(command, env))
         ratios.append(target_times[-1] / baseline_times[-1])
     return statistics.median(ratios), statistics.median(target_times) * 1000, statistics.median(baseline_times) * 1000
 
 
+# A child's peak RSS counts the pages of the process it was forked from, so the benchmark (tens of
+# MiB) would swamp what it measures; a small interpreter starts each measured command instead.
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def peak_kib(command: list[str], env: dict[str, str]) -> int:
+    result = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, env=env, check=True)
+    return int(result.stdout)
+
+
 def memory(target: list[str], baseline: list[str], count: int, env: dict[str, str]) -> tuple[float, int, int]:
-    target_rss = statistics.median(run_once(target, env)[1] for _ in range(count))
-    baseline_rss = statistics.median(run_once(baseline, env)[1] for _ in range(count))
-    return target_rss / baseline_rss, int(target_rss), int(baseline_rss)
+    """Median peak memory of each, measured alternately."""
+    target_rss, baseline_rss = [], []
+    for _ in range(count):
+        target_rss.append(peak_kib(target, env))
+        baseline_rss.append(peak_kib(baseline, env))
+    a, b = statistics.median(target_rss), statistics.median(baseline_rss)
+    return a / b, int(a), int(b)
 
 
 def big_fact_file(path: Path) -> None:

@@ -78,3 +78,10 @@ def test_regular_expressions_in_a_query_are_not_run(run: Run, query: str) -> Non
     everything = len(json.loads(run("export").stdout)["facts"])
     assert result.exit_code in (0, 1)
     assert len(json.loads(result.stdout)) < everything  # as a pattern, each would match every fact
+
+
+def test_a_long_query_is_shortened_in_messages(run: Run) -> None:
+    result = run("search", "--", "x" * 10_000)
+    assert result.exit_code == 1 and len(result.stderr) < 200 and "xxx…'" in result.stderr
+    unknown = run("show", "y" * 10_000)
+    assert unknown.exit_code == 2 and len(unknown.stderr) < 300

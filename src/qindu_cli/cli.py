@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from qindu_cli import __version__
-from qindu_cli.errors import FactFileError, QinduError
+from qindu_cli.errors import FactFileError, QinduError, shown
 from qindu_cli.render import Format, Lang, View, figure, render
 
 if TYPE_CHECKING:
@@ -376,7 +376,7 @@ def search(
             _out("[]\n")
         close = suggestions(loaded.search_index, book, " ".join(query))
         hint = f"; did you mean {', '.join(close)}?" if close else "; try fewer words, pinyin (jiuye) or English"
-        _no_result(f"qindu: no fact matches {' '.join(query)!r}{hint}")
+        _no_result(f"qindu: no fact matches {shown(' '.join(query))}{hint}")
     view = facts_view(book, facts, _settings(ctx).lang, query, loaded.search_index, hits, explain)
     _emit(ctx, view, output)
 

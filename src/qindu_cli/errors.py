@@ -13,6 +13,11 @@ class QinduError(Exception):
         return [str(self)]
 
 
+def shown(text: str, limit: int = 60) -> str:
+    """What the user typed, quoted and escaped for a message, and cut short if long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 class UnknownNameError(QinduError):
     """An id that names no section, topic or fact, with the closest names there are."""
 
@@ -25,7 +30,7 @@ class UnknownNameError(QinduError):
             tail = f"did you mean {options}?"
         else:
             tail = hint
-        super().__init__(f"unknown {what} {name!r}: {tail}")
+        super().__init__(f"unknown {what} {shown(name)}: {tail}")
 
 
 class Problem(NamedTuple):

@@ -26,6 +26,12 @@ LISTINGS = [
 ]
 
 
+def test_no_command_shows_the_help_and_no_error_line(run: Run) -> None:
+    result = run()
+    assert result.exit_code == 2 and "Usage: qindu" in result.stdout and "search" in result.stdout
+    assert result.stderr == ""
+
+
 def test_version_and_help(run: Run) -> None:
     assert run("--version").stdout == f"qindu {__version__}\n"
     for command in ["sections", "section", "search", "show", "indicators", "chart", "validate", "export", "schema"]:

@@ -63,11 +63,11 @@ class QinduGroup(TyperGroup):
                 _stderr(prefix + line)
             code = error.exit_code
         except typer.TyperException as error:  # a usage error from the option parser
-            hint = ""
+            message = error.format_message().strip()
             context = getattr(error, "ctx", None)
-            if context is not None:
-                hint = f" (see '{context.command_path} --help')"
-            _stderr(f"qindu: error: {error.format_message()}{hint}")
+            hint = f" (see '{context.command_path} --help')" if context is not None else ""
+            if message:  # empty when the help was shown for want of a command
+                _stderr(f"qindu: error: {message}{hint}")
             code = getattr(error, "exit_code", EXIT_USAGE)
         except typer.Abort:
             code = EXIT_INTERRUPTED

@@ -69,9 +69,7 @@ class QinduGroup(TyperGroup):
             if message:  # empty when the help was shown for want of a command
                 _stderr(f"qindu: error: {message}{hint}")
             code = getattr(error, "exit_code", EXIT_USAGE)
-        except typer.Abort:
-            code = EXIT_INTERRUPTED
-        except KeyboardInterrupt:
+        except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
             code = _quiet_broken_pipe()
@@ -282,20 +280,23 @@ def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
     if fmt is not Format.TABLE:
         _out(render(view, fmt))
         return
+    _draw(ctx, view.table)
+
+
+def _draw(ctx: typer.Context, drawing: Callable[[Any], Any]) -> None:
+    """Draw for the terminal (its width, colour unless turned off) and write it in whole lines."""
     from rich.console import Console
 
     console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
-    _draw(console, view.table(console))
-
-
-def _draw(console: Any, drawing: Any) -> None:
-    """Print a drawing to stdout through the console, in whole lines like all other output."""
     with console.capture() as captured:
-        console.print(drawing, no_wrap=True, crop=False)
+        console.print(drawing(console), no_wrap=True, crop=False)
     _out(captured.get())
 
 
-def _no_result(message: str) -> NoReturn:
+def _no_result(message: str, output: Format | None = None) -> NoReturn:
+    """A valid query found nothing: an empty list for JSON, the reason on stderr, exit 1."""
+    if output is Format.JSON:
+        _out("[]\n")
     _stderr(message)
     raise typer.Exit(EXIT_NO_RESULT)
 
@@ -372,11 +373,9 @@ def search(
     hits = find(loaded.search_index, query, any_term=any_term, within=within)[:limit]
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
-        if output is Format.JSON:
-            _out("[]\n")
         close = suggestions(loaded.search_index, book, " ".join(query))
         hint = f"; did you mean {', '.join(close)}?" if close else "; try fewer words, pinyin (jiuye) or English"
-        _no_result(f"qindu: no fact matches {shown(' '.join(query))}{hint}")
+        _no_result(f"qindu: no fact matches {shown(' '.join(query))}{hint}", output)
     view = facts_view(book, facts, _settings(ctx).lang, query, loaded.search_index, hits, explain)
     _emit(ctx, view, output)
 
@@ -439,9 +438,7 @@ def indicators(
         facts.reverse()
     facts = facts[:limit]
     if not facts:
-        if output is Format.JSON:
-            _out("[]\n")
-        _no_result("qindu: no indicator matches these filters")
+        _no_result("qindu: no indicator matches these filters", output)
     _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
 
 
@@ -474,12 +471,9 @@ def chart(
     units = written[0] if len(written) == 1 else f"{' and '.join(written)}, compared in {facts[0].base_unit}"
     title = f"{len(facts)} indicators in {units}; the largest is {figure(facts[0])}"
 
-    from rich.console import Console
-
     from qindu_cli.tables import bar_chart
 
-    console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
-    _draw(console, bar_chart(console, facts, title))
+    _draw(ctx, lambda console: bar_chart(console, facts, title))
 
 
 @command

@@ -70,7 +70,7 @@ def render(view: View, fmt: Format) -> str:
         writer.writerows(view.csv_rows)
         return out.getvalue()
     if fmt is Format.TSV:
-        return _lines([view.csv_columns, *view.csv_rows], _tsv_cell)
+        return _lines([view.csv_columns, *view.csv_rows], visible)
     if fmt is Format.MARKDOWN:
         return _markdown(view.columns, view.rows)
     if fmt is Format.PLAIN:
@@ -97,10 +97,6 @@ def visible(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-def _tsv_cell(text: str) -> str:
-    return visible(text) if not text.isprintable() else text
 
 
 def _lines(rows: Sequence[Sequence[str]], cell: Callable[[str], str]) -> str:

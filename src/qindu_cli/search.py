@@ -252,11 +252,10 @@ def _spell(
     return None
 
 
-def _at_word_start(needle: str, text: str) -> bool:
+def _pattern(needle: str) -> str:
     """Latin words and numbers match from their start: `ye` is not in `year-long`, `68` not in `2.68`."""
-    if not re.match(_WORD_START, needle):
-        return True
-    return re.search(r"(?<![a-z0-9.])" + re.escape(needle), text) is not None
+    boundary = r"(?<![a-z0-9.])" if re.match(_WORD_START, needle) else ""
+    return boundary + re.escape(needle)
 
 
 def _fields(record: list[str]) -> list[tuple[str, str]]:
@@ -276,7 +275,7 @@ def _score_term(
     fields = _fields(record)
     for needle in needles:
         for field, text in fields:
-            if needle.text in text and _at_word_start(needle.text, text):
+            if needle.text in text and re.search(_pattern(needle.text), text):
                 exact = _EXACT_BONUS if text == needle.text and field in ("label", "label_en", "tag") else 0
                 consider((_FIELD_SCORE[field] + exact) * _FORM_FACTOR[needle.form], field, needle.form)
     pinyin_query = needles[0].text.replace(" ", "") if needles else ""
@@ -364,10 +363,9 @@ def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex) -> list
     phrase = "".join(letters) if len(letters) > 1 and all(re.fullmatch(_LETTERS, t) for t in letters) else None
     for term in terms:
         for needle in _needles(term, index):
-            boundary = r"(?<![a-z0-9.])" if re.match(_WORD_START, needle.text) else ""
-            for found in re.finditer(boundary + re.escape(needle.text), folded):
+            for found in re.finditer(_pattern(needle.text), folded):
                 add(found.start(), found.end())
-    for query in [fold(t, index.t2s) for t in terms] + ([phrase] if phrase else []):
+    for query in letters + ([phrase] if phrase else []):
         if len(query) >= 2 and re.fullmatch(_LETTERS, query):
             for initials in (False, True):
                 span = _pinyin_match(folded, query, index.readings, initials)

@@ -23,7 +23,6 @@ class Mapping(dict[str, Any]):
 
 class Sequence(list[Any]):
     line: int
-    item_lines: list[int]
 
 
 class YamlRefused(Exception):
@@ -87,7 +86,6 @@ class _Builder:
             self.plain_tag(node, "seq")
             items = Sequence(self.build(child, depth + 1) for child in node.value)
             items.line = node.start_mark.line + 1
-            items.item_lines = [child.start_mark.line + 1 for child in node.value]
             return items
         self.plain_tag(node, "map")
         mapping = Mapping()

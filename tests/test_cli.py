@@ -205,7 +205,7 @@ def test_plain_is_the_default_in_a_pipe_and_keeps_whole_quotes(run: Run) -> None
 
 def test_explain_says_why_each_fact_matched(run: Run) -> None:
     facts = json.loads(run("search", "jiuye", "--explain", "--json").stdout)
-    assert facts[0]["match"] == [{"term": "jiuye", "field": "label", "form": "pinyin"}]
+    assert facts[0]["match"] == [{"term": "jiuye", "field": "label", "form": "pinyin", "text": "就业"}]
     assert "match" not in json.loads(run("search", "jiuye", "--json").stdout)[0]
     assert "jiuye: label by pinyin" in run("search", "jiuye", "--explain").stdout
 

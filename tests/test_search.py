@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qindu_cli.load import Loaded, load
-from qindu_cli.search import _fold_chars, fold, search, suggestions
+from qindu_cli.search import _fold_chars, fold, search, suggest
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +160,9 @@ def test_the_match_says_which_field_and_form(loaded: Loaded) -> None:
 
 
 def test_suggestions_come_from_labels_and_tags_as_text_or_pinyin(loaded: Loaded) -> None:
-    assert "就业" in suggestions(loaded.search_index, loaded.book, "jiuyee")
-    assert "employment" in suggestions(loaded.search_index, loaded.book, "employmnet")
-    assert suggestions(loaded.search_index, loaded.book, "“”") == []
+    assert "就业" in suggest(loaded.search_index, loaded.book, ["jiuyee"]).queries
+    assert "employment" in suggest(loaded.search_index, loaded.book, ["employmnet"]).queries
+    assert suggest(loaded.search_index, loaded.book, ["“”"]).queries == []
 
 
 def test_folding_keeps_figures_and_drops_quotes() -> None:

@@ -333,11 +333,13 @@ def section(
     Examples:  qindu section economy   ·   qindu section 民生 --topic jobs
     """
     from qindu_cli.render import section_view
+    from qindu_cli.search import find_section, find_topic
 
     output = _format(fmt, as_json)
-    book = _loaded(ctx).book
-    found = book.section(name)
-    topic_id = found.topic(topic).id if topic is not None else None
+    loaded = _loaded(ctx)
+    book = loaded.book
+    found = find_section(book, loaded.search_index, name)
+    topic_id = find_topic(book, loaded.search_index, found, topic).id if topic is not None else None
     facts = list(book.facts_of(found.id, topic_id))
     _emit(ctx, section_view(book, found, facts, _settings(ctx).lang), output)
 
@@ -346,37 +348,67 @@ def section(
 def search(
     ctx: typer.Context,
     query: list[str] = typer.Argument(
-        ..., metavar="QUERY...", help="Words to find: Chinese, traditional, pinyin, English or figures."
+        ...,
+        metavar="QUERY...",
+        help="Words to find: Chinese, traditional, pinyin (jiuye, jiùyè, jiu4ye4, jy), English or figures.",
     ),
     section_name: str | None = SECTION,
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
     any_term: bool = typer.Option(False, "--any", help="Facts matching any word, not every word."),
-    explain: bool = typer.Option(False, "--explain", help="Say which field and form matched (JSON: a `match` list)."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Say which field (and tag) and form matched (JSON: a `match` list)."
+    ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
     """Facts matching every word of QUERY, best first, with the matches highlighted.
 
-    Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json
+    Words for a kind of fact find that kind, after the facts that match by their own words:
+    honour, award, 荣誉, 奖 find milestones (honours, firsts, rankings); programme, campaign,
+    initiative, 举措 find initiatives (named programmes); figure, indicator, 指标 find indicators
+    (facts with a number). The year of the report (2022) matches every fact for that year.
+
+    Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json   ·   qindu search 荣誉
     """
     from qindu_cli.render import facts_view
+    from qindu_cli.search import find_section, query_terms, suggest
     from qindu_cli.search import search as find
-    from qindu_cli.search import suggestions
 
     output = _format(fmt, as_json)
+    terms = query_terms(query)
     loaded = _loaded(ctx)
     book = loaded.book
     within = None
     if section_name is not None:
-        chosen = book.section(section_name).id
+        chosen = find_section(book, loaded.search_index, section_name).id
         within = {i for i, fact in enumerate(book.facts) if fact.section == chosen}
-    hits = find(loaded.search_index, query, any_term=any_term, within=within)[:limit]
+    hits = find(loaded.search_index, terms, any_term=any_term, within=within)[:limit]
     facts = [book.facts[hit.position] for hit in hits]
+    typed = shown(" ".join(terms))
+    if not facts and within is not None:
+        elsewhere: dict[str, int] = {}
+        for hit in find(loaded.search_index, terms, any_term=any_term):
+            place = book.facts[hit.position].section
+            elsewhere[place] = elsewhere.get(place, 0) + 1
+        if elsewhere:
+            total = sum(elsewhere.values())
+            counted = f"{total} fact{'s' if total > 1 else ''} match {typed}"
+            see = f"qindu search {' '.join(terms)}"
+            if len(elsewhere) == 1:
+                place = next(iter(elsewhere))
+                counted, see = f"{counted} in {place}", f"{see} -s {place}"
+            else:
+                counted += ": " + ", ".join(f"{n} in {place}" for place, n in elsewhere.items())
+            _no_result(f"qindu: no fact in {chosen} matches {typed}; {counted}; see them with: {see}", output)
     if not facts:
-        close = suggestions(loaded.search_index, book, " ".join(query))
-        hint = f"; did you mean {', '.join(close)}?" if close else "; try fewer words, pinyin (jiuye) or English"
-        _no_result(f"qindu: no fact matches {shown(' '.join(query))}{hint}", output)
-    view = facts_view(book, facts, _settings(ctx).lang, query, loaded.search_index, hits, explain)
+        advice = suggest(loaded.search_index, book, terms)
+        if advice.queries:
+            hint = f"; did you mean {', '.join(advice.queries)}?"
+        else:
+            unlike = "" if len(advice.unknown) == len(terms) else f" like {', '.join(map(shown, advice.unknown))}"
+            hint = f"; the report gives no such figure{unlike}; see what it covers with: qindu sections"
+        _no_result(f"qindu: no fact matches {typed}{hint}", output)
+    view = facts_view(book, facts, _settings(ctx).lang, terms, loaded.search_index, hits, explain)
     _emit(ctx, view, output)
 
 

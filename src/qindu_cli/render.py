@@ -161,7 +161,7 @@ def facts_view(
     if explain and hits is not None:
         for record, row, hit in zip(records, rows, hits, strict=True):
             record["match"] = [m.as_record() for m in hit.matches]
-            row.append("; ".join(f"{m.term}: {m.field} by {m.form}" for m in hit.matches))
+            row.append("; ".join(m.describe() for m in hit.matches))
         columns.append("match")
 
     def table(console: "Console") -> "Text":

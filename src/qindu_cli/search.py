@@ -1,63 +1,96 @@
-"""Query folding, the search index, and ranking: pure functions over a fact book.
+"""Query folding, the search index and the one matcher: pure functions over a fact book.
 
 Both the query and every fact's searchable text are folded the same way: NFKC (full-width
 to half-width), case-folded, traditional characters to simplified, punctuation dropped.
-Chinese text can also be matched by its toneless pinyin (`jiuye`) and pinyin initials (`jy`).
+Chinese text can also be matched by its pinyin, with or without tones (`jiuye`, `jiùyè`,
+`jiu4ye4`, `lvse`), and by its initials (`jy`). A pinyin term is first spelled out as the
+strings of Chinese characters of the fact file it can stand for (`jiuye` → 就业), using the
+readings of those characters and which character follows which; the strings are then found
+like any Chinese term. Scoring (`search`) and highlighting (`highlight_spans`) both ask
+`_spans` where a term stands in a field, so what is highlighted is exactly what matched.
+
 The heavy tables (pypinyin, zhconv) are read only by `build_index`; what a query needs of
-them, the readings and variants of the characters the fact file uses, lives in the index.
+them lives in the index, which the cache stores through `to_data` and `from_data`.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from qindu_cli.model import FactBook
+from qindu_cli.errors import QinduError, UnknownNameError
+from qindu_cli.model import KINDS, FactBook, Section, Topic
 
-# Fields of an index record, in order, with the score of a hit in each.
+# Fields of an index record, in order, with the score of a hit in each. After them come the tags.
 FIELDS = ("label", "label_en", "raw", "quote", "context")
-_FIELD_SCORE = {"label": 80, "label_en": 60, "tag": 50, "raw": 20, "quote": 10, "context": 5}
-_EXACT_BONUS = 20  # the whole label, English label or tag is the term
+_NAMES = ("label", "label_en", "tag")  # a term that is the whole of one of these is an exact hit
+_FIELD_SCORE = {"label": 80, "label_en": 60, "tag": 50, "raw": 20, "quote": 10, "context": 5, "kind": 3, "period": 1}
+_EXACT_BONUS = 20  # the whole label, English label or tag is the term; or the whole number of a figure
 _FORM_FACTOR = {"text": 1.0, "traditional": 1.0, "full-width": 1.0, "plural": 0.9, "pinyin": 0.6, "initials": 0.4}
+
+# The words people use for each kind of fact. A term that is one of them finds every fact of
+# that kind, ranked below the facts that match by their own words.
+KIND_WORDS = {
+    "indicator": ("indicator", "figure", "指标", "数据"),
+    "milestone": ("milestone", "honour", "honor", "award", "荣誉", "奖", "获奖"),
+    "initiative": ("initiative", "programme", "program", "campaign", "举措", "措施"),
+}
+
 _KEEP = frozenset(".%+&")
 _LETTERS = r"[a-z]+"
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"  # compiled on first use: the class costs 2 ms to build
 _WORD_START = r"[a-z0-9]"
 _TWO_LETTER_INITIALS = ("zh", "ch", "sh")
 _PARTIAL_INITIALS = 4  # shorter initials must spell a whole label or tag
-
+_LONGEST_SYLLABLE = 6  # zhuang
+_MOST_STEPS = 20_000  # a pinyin term that takes more steps to spell out is too loose to use
 
 _FIELD_END = "\x1f"  # folded text has no control characters, so neither mark can occur in it
 _RECORD_END = "\x1e"
+_UNDATED = "1"
 
 
 class SearchIndex(NamedTuple):
     """The search-ready form of a fact book: folded text of every fact and the tables queries need.
 
-    All folded text is one string, so that a Chinese term is found across thousands of facts by
+    All folded text is one string, so that a term is found across thousands of facts by
     `str.find` rather than a loop; `starts` says where each fact's record begins. A record is
-    label, label_en, raw, quote, context (topic and section titles), then each tag.
+    a field mark, then label, label_en, raw, quote, context (topic and section titles) and
+    each tag, separated by field marks, then a record mark: a whole field is found as the term
+    between marks.
     """
 
     corpus: str
     starts: list[int]  # where each record starts in corpus, then the corpus's length
     readings: dict[str, tuple[str, ...]]  # Chinese character -> toneless pinyin readings
     t2s: dict[str, str]  # traditional character -> simplified, for characters the facts use
+    following: dict[str, str]  # Chinese character -> the characters that follow it in some field
+    kinds: str  # one character a record: the index of its kind in KINDS
+    undated: str  # one character a record: _UNDATED when the fact is for the report's period
+    year: str  # the report's period, "2022"
 
     @property
     def size(self) -> int:
         return len(self.starts) - 1
 
     def record(self, position: int) -> list[str]:
-        return self.corpus[self.starts[position] : self.starts[position + 1] - 1].split(_FIELD_END)
+        return self.corpus[self.starts[position] + 1 : self.starts[position + 1] - 1].split(_FIELD_END)
 
-    def containing(self, needle: str) -> set[int]:
-        """The positions of the records whose folded text contains `needle`."""
+    def containing(self, *needles: str) -> set[int]:
+        """The positions of the records whose folded text contains any of `needles`."""
         found: set[int] = set()
-        at = self.corpus.find(needle)
-        while at != -1:
-            position = self._record_at(at)
-            found.add(position)
-            at = self.corpus.find(needle, self.starts[position + 1])
+        if len(needles) == 1:
+            at = self.corpus.find(needles[0])
+            while at != -1:
+                position = self._record_at(at)
+                found.add(position)
+                at = self.corpus.find(needles[0], self.starts[position + 1])
+        elif needles:  # one pass over the corpus for all of them
+            pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+            match = pattern.search(self.corpus)
+            while match is not None:
+                position = self._record_at(match.start())
+                found.add(position)
+                match = pattern.search(self.corpus, self.starts[position + 1])
         return found
 
     def _record_at(self, offset: int) -> int:
@@ -72,28 +105,42 @@ class SearchIndex(NamedTuple):
         return low
 
     def to_data(self) -> dict[str, Any]:
-        return {"corpus": self.corpus, "starts": self.starts, "readings": self.readings, "t2s": self.t2s}
+        return dict(self._asdict())
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "SearchIndex":
-        return cls(data["corpus"], data["starts"], data["readings"], data["t2s"])
+        return cls(*(data[name] for name in cls._fields))
 
 
 class TermMatch(NamedTuple):
-    """Which field and which form of the term matched: `label` by `pinyin`, say."""
+    """Which field matched a term, in which form, and what matched: the tag `就业优先`, say."""
 
     term: str
-    field: str
-    form: str
+    field: str  # label, label_en, raw, quote, context, tag; kind or period for the words of those
+    form: str  # text, traditional, full-width, plural, pinyin, initials
+    text: str  # the tag, the part of another field, the kind or the year that matched
 
     def as_record(self) -> dict[str, str]:
-        return {"term": self.term, "field": self.field, "form": self.form}
+        return {"term": self.term, "field": self.field, "form": self.form, "text": self.text}
+
+    def describe(self) -> str:
+        """`就业: tag 就业优先 by text`, `honours: kind milestone`, `jiuye: label by pinyin`."""
+        if self.field == "tag":
+            return f"{self.term}: tag {self.text} by {self.form}"
+        if self.field in ("kind", "period"):
+            return f"{self.term}: {self.field} {self.text}"
+        return f"{self.term}: {self.field} by {self.form}"
 
 
 class Hit(NamedTuple):
     position: int  # index of the fact in the book
     score: float
     matches: tuple[TermMatch, ...]
+
+    @property
+    def terms(self) -> list[str]:
+        """The terms that matched this fact, which is what to highlight in it."""
+        return [match.term for match in self.matches]
 
 
 def fold(text: str, t2s: dict[str, str]) -> str:
@@ -134,6 +181,19 @@ def _fold_chars(text: str, t2s: dict[str, str]) -> tuple[list[str], list[int]]:
     return chars, origins
 
 
+def toneless(text: str) -> str:
+    """Pinyin as people write it, without tones: jiùyè, jiu4ye4, lǜsè, lu:se → jiuye, jiuye, lvse, luse.
+
+    Empty when the text is not letters (with tone marks or numbers) alone.
+    """
+    import unicodedata
+
+    letters = unicodedata.normalize("NFD", _nfkc(text).casefold()).replace("u\u0308", "v")
+    letters = "".join(char for char in letters if not unicodedata.combining(char))
+    letters = re.sub(r"(?<=[a-z])[1-5]|[\s:'’]", "", letters)
+    return letters if re.fullmatch(_LETTERS, letters) else ""
+
+
 def build_index(book: FactBook) -> SearchIndex:
     """Fold every fact's searchable text and gather the pinyin and variants its characters need."""
     full_t2s = _traditional_to_simplified()
@@ -143,7 +203,8 @@ def build_index(book: FactBook) -> SearchIndex:
         for topic in section.topics
     }
     texts = [
-        _FIELD_END.join(
+        _FIELD_END
+        + _FIELD_END.join(
             fold(text, full_t2s)
             for text in (
                 fact.label,
@@ -161,12 +222,20 @@ def build_index(book: FactBook) -> SearchIndex:
     for text in texts:
         starts.append(starts[-1] + len(text))
     corpus = "".join(texts)
-    used = set(re.findall(_HAN, corpus))
+    kind_words = _FIELD_END.join(word for words in KIND_WORDS.values() for word in words)
+    following: dict[str, set[str]] = {}
+    for pair in re.findall(f"(?=({_HAN}{_HAN}))", corpus + _FIELD_END + kind_words):
+        following.setdefault(pair[0], set()).add(pair[1])
+    used = set(re.findall(_HAN, corpus + kind_words))
     return SearchIndex(
         corpus=corpus,
         starts=starts,
         readings=_readings(used),
         t2s={trad: simp for trad, simp in full_t2s.items() if simp in used and trad != simp},
+        following={char: "".join(sorted(chars)) for char, chars in following.items()},
+        kinds="".join(str(KINDS.index(fact.kind)) for fact in book.facts),
+        undated="".join(_UNDATED if fact.period is None else "0" for fact in book.facts),
+        year=fold(book.source.period, {}),
     )
 
 
@@ -193,6 +262,9 @@ def _readings(chars: set[str]) -> dict[str, tuple[str, ...]]:
     return readings
 
 
+# ── a query, prepared ─────────────────────────────────────────────────────────
+
+
 class _Needle(NamedTuple):
     """One way a query term may stand in a fact's text."""
 
@@ -200,56 +272,127 @@ class _Needle(NamedTuple):
     form: str
 
 
-def _needles(term: str, index: SearchIndex) -> list[_Needle]:
+class _Term(NamedTuple):
+    """A query term and every way it can match: as text, spelled in Chinese, as a kind, as the year."""
+
+    term: str
+    needles: tuple[_Needle, ...]
+    spellings: dict[str, str]  # Chinese string its pinyin spells -> "pinyin" or "initials"
+    whole_only: bool  # short initials: a spelling counts only as a whole label or tag
+    kinds: str  # the kinds (indices in KINDS) it names: "honours" names milestones
+    year: bool  # it is the report's year
+    letters: str  # its toneless pinyin, when it is letters alone
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.needles or self.spellings or self.kinds or self.year)
+
+
+class _Speller:
+    """Which characters of the fact file each pinyin syllable or initial stands for."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.following = index.following
+        self.by_syllable: dict[str, set[str]] = {}
+        self.by_initial: dict[str, set[str]] = {}
+        for char, readings in index.readings.items():
+            for reading in readings:
+                self.by_syllable.setdefault(reading, set()).add(char)
+                self.by_initial.setdefault(reading[0], set()).add(char)
+                if reading[:2] in _TWO_LETTER_INITIALS:
+                    self.by_initial.setdefault(reading[:2], set()).add(char)
+
+    def spell(self, letters: str, initials: bool) -> set[str]:
+        """The strings of two or more characters, each following the one before somewhere in the
+        fact file, whose pinyin (or initials) is `letters`; none when there are too many ways."""
+        pieces = self.by_initial if initials else self.by_syllable
+        longest = 2 if initials else _LONGEST_SYLLABLE
+        found: set[str] = set()
+        stack = [(0, "")]
+        steps = 0
+        while stack:
+            at, prefix = stack.pop()
+            if at == len(letters):
+                if len(prefix) >= 2:
+                    found.add(prefix)
+                continue
+            steps += 1
+            if steps > _MOST_STEPS:
+                return set()
+            allowed = self.following.get(prefix[-1], "") if prefix else None
+            for size in range(1, min(longest, len(letters) - at) + 1):
+                for char in pieces.get(letters[at : at + size], ()):
+                    if allowed is None or char in allowed:
+                        stack.append((at + size, prefix + char))
+        return found
+
+    def syllables(self, letters: str) -> bool:
+        """Whether `letters` is a run of syllables some character of the fact file is read as."""
+        reachable = [True] + [False] * len(letters)
+        for end in range(1, len(letters) + 1):
+            reachable[end] = any(
+                reachable[start] and letters[start:end] in self.by_syllable
+                for start in range(max(0, end - _LONGEST_SYLLABLE), end)
+            )
+        return reachable[-1]
+
+
+_KIND_OF_WORD = {word: str(KINDS.index(kind)) for kind, words in KIND_WORDS.items() for word in words}
+
+
+def _prepare(term: str, index: SearchIndex, speller: "_Speller | None") -> _Term:
     folded = fold(term, index.t2s)
-    if not folded:
-        return []
-    if not _plain(term) and _nfkc(term) != term:
-        form = "full-width"
-    elif fold(term, {}) != folded:
-        form = "traditional"
-    else:
-        form = "text"
-    needles = [_Needle(folded, form)]
-    if re.fullmatch(_LETTERS, folded) and len(folded) > 3 and folded.endswith("s"):
-        singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
-        needles.append(_Needle(singular, "plural"))
-    return needles
+    needles: list[_Needle] = []
+    if folded.strip():
+        if not _plain(term) and _nfkc(term) != term:
+            form = "full-width"
+        elif fold(term, {}) != folded:
+            form = "traditional"
+        else:
+            form = "text"
+        needles.append(_Needle(folded, form))
+        if re.fullmatch(_LETTERS, folded) and len(folded) > 3 and folded.endswith("s"):
+            singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
+            needles.append(_Needle(singular, "plural"))
+    letters = toneless(term)
+    spellings: dict[str, str] = {}
+    if len(letters) >= 2 and speller is not None:
+        for spelled in speller.spell(letters, initials=True):
+            spellings[spelled] = "initials"
+        for spelled in speller.spell(letters, initials=False):
+            spellings[spelled] = "pinyin"
+    kinds = {_KIND_OF_WORD[n.text] for n in needles if n.text in _KIND_OF_WORD}
+    kinds |= {_KIND_OF_WORD[s] for s in spellings if s in _KIND_OF_WORD}
+    year = folded in (index.year, index.year + "年") and bool(index.year)
+    whole_only = len(letters) < _PARTIAL_INITIALS
+    return _Term(term, tuple(needles), spellings, whole_only, "".join(sorted(kinds)), year, letters)
 
 
-def _pinyin_match(
-    text: str, query: str, readings: dict[str, tuple[str, ...]], initials: bool
-) -> tuple[int, int] | None:
-    """The span of at least two consecutive characters whose pinyin spells `query`, if any."""
-    for start, char in enumerate(text):
-        if char in readings:
-            end = _spell(text, start, query, 0, readings, initials)
-            if end is not None and end - start >= 2:
-                return start, end
-    return None
+def query_terms(words: Sequence[str]) -> list[str]:
+    """The terms of a query: each argument split at spaces (full-width ones too), each term once.
+
+    A query of nothing but spaces is an error: there is nothing to search for.
+    """
+    terms = list(dict.fromkeys(term for word in words for term in word.split()))
+    if not terms:
+        raise QinduError("the query is empty; give a word to search for, e.g. qindu search 就业")
+    return terms
 
 
-def _spell(
-    text: str, at: int, query: str, pos: int, readings: dict[str, tuple[str, ...]], initials: bool
-) -> int | None:
-    if pos == len(query):
-        return at
-    if at >= len(text):
-        return None
-    for reading in readings.get(text[at], ()):
-        pieces = (
-            {reading[0], reading[:2]}
-            if initials and reading[:2] in _TWO_LETTER_INITIALS
-            else {reading[0]}
-            if initials
-            else {reading}
-        )
-        for piece in pieces:
-            if query.startswith(piece, pos):
-                end = _spell(text, at + 1, query, pos + len(piece), readings, initials)
-                if end is not None:
-                    return end
-    return None
+def _prepare_query(terms: Sequence[str], index: SearchIndex) -> tuple[list[_Term], _Term | None]:
+    """The usable terms, each once, and the phrase they make when all are letters (`jiu ye`)."""
+    unique = list(dict.fromkeys(terms))
+    speller = _Speller(index) if any(len(toneless(term)) >= 2 for term in unique) else None
+    if speller is None and len(unique) > 1 and all(toneless(term) for term in unique):
+        speller = _Speller(index)
+    prepared = [term for term in (_prepare(t, index, speller) for t in unique) if term.usable]
+    phrase = None
+    if len(prepared) > 1 and all(term.letters for term in prepared):
+        phrase = _prepare(" ".join(term.term for term in prepared), index, speller)
+    return prepared, phrase
+
+
+# ── the one matcher ───────────────────────────────────────────────────────────
 
 
 def _pattern(needle: str) -> str:
@@ -258,68 +401,91 @@ def _pattern(needle: str) -> str:
     return boundary + re.escape(needle)
 
 
+def _spans(term: _Term, field: str, text: str) -> Iterator[tuple[int, int, str]]:
+    """Where `term` stands in the folded `text` of `field`: start, end (exclusive) and form."""
+    for needle in term.needles:
+        if needle.text in text:
+            for found in re.finditer(_pattern(needle.text), text):
+                yield found.start(), found.end(), needle.form
+    if field == "label_en":
+        return
+    for spelled, form in term.spellings.items():
+        if form == "initials" and term.whole_only:
+            if text == spelled and field in ("label", "tag"):
+                yield 0, len(text), form
+            continue
+        at = text.find(spelled)
+        while at != -1:
+            yield at, at + len(spelled), form
+            at = text.find(spelled, at + 1)
+
+
 def _fields(record: list[str]) -> list[tuple[str, str]]:
     return [*zip(FIELDS, record[:5], strict=True), *(("tag", tag) for tag in record[5:])]
 
 
-def _score_term(
-    term: str, needles: list[_Needle], record: list[str], index: SearchIndex
+def _score(
+    term: _Term, fields: list[tuple[str, str]], kind: str, undated: bool, index: SearchIndex
 ) -> tuple[float, TermMatch] | None:
+    """The best match of `term` in one fact, and its score."""
     best: tuple[float, TermMatch] | None = None
-
-    def consider(score: float, field: str, form: str) -> None:
-        nonlocal best
-        if best is None or score > best[0]:
-            best = (score, TermMatch(term, field, form))
-
-    fields = _fields(record)
-    for needle in needles:
-        for field, text in fields:
-            if needle.text in text and re.search(_pattern(needle.text), text):
-                exact = _EXACT_BONUS if text == needle.text and field in ("label", "label_en", "tag") else 0
-                consider((_FIELD_SCORE[field] + exact) * _FORM_FACTOR[needle.form], field, needle.form)
-    pinyin_query = needles[0].text.replace(" ", "") if needles else ""
-    if len(pinyin_query) >= 2 and re.fullmatch(_LETTERS, pinyin_query):
-        for form, initials in (("pinyin", False), ("initials", True)):
-            for field, text in fields:
-                if field == "label_en" or not re.search(_HAN, text):
-                    continue
-                span = _pinyin_match(text, pinyin_query, index.readings, initials)
-                if span is None:
-                    continue
-                whole = span == (0, len(text)) and field in ("label", "tag")
-                if initials and len(pinyin_query) < _PARTIAL_INITIALS and not whole:
-                    continue  # `jy` alone is too loose a key unless it spells a whole label or tag
-                consider((_FIELD_SCORE[field] + (_EXACT_BONUS if whole else 0)) * _FORM_FACTOR[form], field, form)
+    for field, text in fields:
+        for start, end, form in _spans(term, field, text):
+            whole = (start, end) == (0, len(text)) and field in _NAMES
+            whole_number = field == "raw" and text[start].isdigit() and text[end : end + 1] not in tuple("0123456789.")
+            score = (_FIELD_SCORE[field] + (_EXACT_BONUS if whole or whole_number else 0)) * _FORM_FACTOR[form]
+            if best is None or score > best[0]:
+                best = (score, TermMatch(term.term, field, form, text if field == "tag" else text[start:end]))
+    if kind in term.kinds and (best is None or best[0] < _FIELD_SCORE["kind"]):
+        best = (_FIELD_SCORE["kind"], TermMatch(term.term, "kind", "text", KINDS[int(kind)]))
+    if term.year and undated and best is None:
+        best = (_FIELD_SCORE["period"], TermMatch(term.term, "period", "text", index.year))
     return best
+
+
+def _candidates(term: _Term, index: SearchIndex) -> set[int]:
+    """The records `term` may match: a superset, found without reading each record."""
+    needles = [needle.text for needle in term.needles]
+    for spelled, form in term.spellings.items():
+        if form == "initials" and term.whole_only:
+            needles += [_FIELD_END + spelled + _FIELD_END, _FIELD_END + spelled + _RECORD_END]
+        else:
+            needles.append(spelled)
+    found = index.containing(*dict.fromkeys(needles))
+    if term.kinds:
+        found.update(i for i, kind in enumerate(index.kinds) if kind in term.kinds)
+    if term.year:
+        found.update(i for i, mark in enumerate(index.undated) if mark == _UNDATED)
+    return found
 
 
 def search(
     index: SearchIndex, terms: Sequence[str], any_term: bool = False, within: set[int] | None = None
 ) -> list[Hit]:
-    """Facts matching every term (or any, with `any_term`), best first, then in report order."""
-    prepared = [(term, _needles(term, index)) for term in terms]
-    prepared = [(term, needles) for term, needles in prepared if needles]
+    """Facts matching every term (or any, with `any_term`), best first, then in report order.
+
+    A term given twice counts once. Several terms of letters alone also match as one phrase
+    (`jiu ye` as `jiuye`, `pedestrian street` as the words together).
+    """
+    prepared, phrase = _prepare_query(terms, index)
     if not prepared:
         return []
-    letters_only = len(prepared) > 1 and all(re.fullmatch(_LETTERS, n[0].text) for _, n in prepared)
-    phrase = "".join(n[0].text for _, n in prepared) if letters_only else None
-    quick = [n[0].text for _, n in prepared if not re.fullmatch(_LETTERS, n[0].text.replace(" ", ""))]
-    positions: Iterable[int] = range(index.size)
-    if quick and not any_term:
-        positions = sorted(set.intersection(*(index.containing(needle) for needle in quick)))
+    sets = [_candidates(term, index) for term in prepared]
+    positions = set.union(*sets) if any_term else set.intersection(*sets)
+    if phrase is not None:
+        positions |= _candidates(phrase, index)
+    if within is not None:
+        positions &= within
     hits: list[Hit] = []
-    for position in positions:
-        if within is not None and position not in within:
-            continue
-        record = index.record(position)
-        scored = [_score_term(term, needles, record, index) for term, needles in prepared]
+    for position in sorted(positions):
+        fields = _fields(index.record(position))
+        kind, undated = index.kinds[position], index.undated[position] == _UNDATED
+        scored = [_score(term, fields, kind, undated, index) for term in prepared]
         found = [s for s in scored if s is not None]
         if phrase is not None and len(found) < len(prepared):
-            joined = _score_term(" ".join(terms), [_Needle(phrase, "text")], record, index)
+            joined = _score(phrase, fields, kind, undated, index)
             if joined is not None:
-                found = [joined]
-                scored = [joined]
+                found, scored = [joined], [joined]
         if not found or (not any_term and len(found) < len(scored)):
             continue
         hits.append(Hit(position, sum(score for score, _ in found), tuple(match for _, match in found)))
@@ -327,49 +493,158 @@ def search(
     return hits
 
 
-def suggestions(index: SearchIndex, book: FactBook, query: str, limit: int = 3) -> list[str]:
-    """Labels or tags within a small edit distance of the query, compared as text or as pinyin."""
+def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex, field: str = "quote") -> list[tuple[int, int]]:
+    """Spans of `text` (original indices, end exclusive) where a query term matches, as `search` matches it.
+
+    `field` is the field `text` is shown as (label, label_en, quote…): the rules differ by field,
+    as short initials count only as a whole label or tag.
+    """
+    chars, origins = _fold_chars(text, index.t2s)
+    folded = "".join(chars)
+    prepared, phrase = _prepare_query(terms, index)
+    spans = {
+        (origins[start], origins[end - 1] + 1)
+        for term in [*prepared, *([phrase] if phrase else [])]
+        for start, end, _ in _spans(term, field, folded)
+        if start < end
+    }
+    return sorted(spans)
+
+
+# ── when nothing matches ──────────────────────────────────────────────────────
+
+
+class Suggestion(NamedTuple):
+    """What to try instead of a query that found nothing: queries that find facts, or the words
+    of the query that nothing in the fact file is like."""
+
+    queries: list[str]
+    unknown: list[str]
+
+
+def suggest(index: SearchIndex, book: FactBook, terms: Sequence[str], limit: int = 3) -> Suggestion:
+    """Queries close to `terms` that find facts, compared as the term was typed.
+
+    The words that match together are kept (`how many new urban jobs` → `new urban jobs`);
+    a word that matches nothing is compared with labels and tags in its own script: Chinese
+    with Chinese, pinyin with their readings, English with English labels and tags.
+    """
+    unique = list(dict.fromkeys(terms))
+    matching = [term for term in unique if search(index, [term])]
+    kept: list[str] = []
+    for term in matching:
+        if search(index, [*kept, term]):
+            kept.append(term)
+    if kept and len(kept) < len(unique):
+        return Suggestion([" ".join(kept)], [])
+    queries: list[str] = []
+    unknown: list[str] = []
+    for term in unique:
+        if term in matching:
+            continue
+        close = _close_names(index, book, term, limit)
+        queries += [name for name in close if name not in queries]
+        if not close:
+            unknown.append(term)
+    return Suggestion(queries[:limit], unknown)
+
+
+def _close_names(index: SearchIndex, book: FactBook, term: str, limit: int) -> list[str]:
     import difflib
 
-    folded = fold(query, index.t2s).replace(" ", "")
+    folded = fold(term, index.t2s).replace(" ", "")
+    letters = toneless(term)
     if not folded:
         return []
     names: dict[str, str] = {}
-    for fact in book.facts:
-        for name in (fact.label, *fact.tags):
-            names.setdefault(fold(name, index.t2s), name)
-            if re.search(_HAN, name):
-                spelled = "".join(index.readings.get(c, (c,))[0] for c in fold(name, index.t2s))
-                names.setdefault(spelled, name)
-    close = difflib.get_close_matches(folded, list(names), n=limit * 3, cutoff=0.5)
+    if re.search(_HAN, folded) or not letters:  # Chinese (or figures): Chinese labels and tags
+        key, cutoff = folded, 0.5
+        for fact in book.facts:
+            for name in (fact.label, *fact.tags):
+                if re.search(_HAN, name):
+                    names.setdefault(fold(name, index.t2s), name)
+    elif _Speller(index).syllables(letters):  # pinyin: the readings of Chinese labels and tags
+        key, cutoff = letters, 0.6
+        for fact in book.facts:
+            for name in (fact.label, *fact.tags):
+                if re.search(_HAN, name):
+                    spelled = "".join(index.readings.get(c, ("",))[0] for c in fold(name, index.t2s))
+                    names.setdefault(spelled, name)
+    else:  # English: English labels and tags, and each of their words
+        key, cutoff = letters, 0.75
+        for fact in book.facts:
+            for name in (fact.label_en, *fact.tags):
+                if not re.search(_HAN, name):
+                    names.setdefault(fold(name, {}), name)
+                    for word in re.findall(r"[a-z]{3,}", fold(name, {})):
+                        names.setdefault(word, word)
+        names = {spelled: name for spelled, name in names.items() if spelled[0] == key[0]}  # a typo keeps the first
     found: list[str] = []
-    for key in close:
-        if names[key] not in found:
-            found.append(names[key])
+    for close in difflib.get_close_matches(key, list(names), n=limit * 3, cutoff=cutoff):
+        if names[close] not in found and search(index, names[close].split()):
+            found.append(names[close])
     return found[:limit]
 
 
-def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex) -> list[tuple[int, int]]:
-    """Spans of `text` (original indices, end exclusive) where any query term matches."""
-    chars, origins = _fold_chars(text, index.t2s)
-    folded = "".join(chars)
-    spans: list[tuple[int, int]] = []
+# ── sections and topics by the words people use for them ──────────────────────
 
-    def add(start: int, end: int) -> None:
-        if start < end:
-            spans.append((origins[start], origins[end - 1] + 1))
 
-    letters = [fold(t, index.t2s) for t in terms]
-    phrase = "".join(letters) if len(letters) > 1 and all(re.fullmatch(_LETTERS, t) for t in letters) else None
-    for term in terms:
-        for needle in _needles(term, index):
-            for found in re.finditer(_pattern(needle.text), folded):
-                add(found.start(), found.end())
-    for query in letters + ([phrase] if phrase else []):
-        if len(query) >= 2 and re.fullmatch(_LETTERS, query):
-            for initials in (False, True):
-                span = _pinyin_match(folded, query, index.readings, initials)
-                if span is not None:
-                    add(*span)
-                    break
-    return sorted(set(spans))
+def find_section(book: FactBook, index: SearchIndex, name: str) -> Section:
+    """The section `name` means: its id, a prefix of it, or words of its title as search takes
+    them (經濟, jingji, public services). A topic's name gets a pointer to the topic."""
+    try:
+        return book.section(name)
+    except UnknownNameError as unknown:
+        chosen: list[Section] = _by_title(index, name, [(s, (s.id, s.title, s.title_en)) for s in book.sections])
+        if len(chosen) == 1:
+            return chosen[0]
+        topics = [(s, t) for s in book.sections for t in _topics_named(index, s, name)]
+        if len(topics) == 1:
+            section, topic = topics[0]
+            raise QinduError(
+                f"{topic.id} is a topic of {section.id}; see it with: qindu section {section.id} --topic {topic.id}"
+            ) from None
+        if len(chosen) > 1:
+            raise UnknownNameError("section", name, [s.id for s in chosen], "") from None
+        raise unknown from None
+
+
+def find_topic(book: FactBook, index: SearchIndex, section: Section, name: str) -> Topic:
+    """The topic of `section` that `name` means: its id, words of its title (稳岗, employment),
+    or a word all of whose facts in the section are in that one topic (就业 → jobs)."""
+    try:
+        return section.topic(name)
+    except UnknownNameError as unknown:
+        named = _topics_named(index, section, name)
+        if len(named) == 1:
+            return named[0]
+        positions = {i for i, fact in enumerate(book.facts) if fact.section == section.id}
+        found = search(index, query_terms([name]), within=positions)
+        holding = list(dict.fromkeys(book.facts[hit.position].topic for hit in found))
+        if len(holding) == 1:
+            return section.topic(holding[0])
+        if len(named) > 1 or len(holding) > 1:
+            several = [t.id for t in named] or holding
+            raise UnknownNameError("topic", name, several, "") from None
+        raise unknown from None
+
+
+def _topics_named(index: SearchIndex, section: Section, name: str) -> list[Topic]:
+    exact = [t for t in section.topics if t.id == name]
+    return exact or _by_title(index, name, [(t, (t.id, t.title, t.title_en)) for t in section.topics])
+
+
+def _by_title(index: SearchIndex, name: str, named: "list[tuple[Any, tuple[str, str, str]]]") -> list[Any]:
+    """The things every word of `name` matches by id, title or English title, as search matches."""
+    terms = name.split()
+    prepared, phrase = _prepare_query(terms, index)
+    if not prepared:
+        return []
+    chosen = []
+    for thing, texts in named:
+        fields = [("label", fold(text, index.t2s)) for text in texts]
+        every = all(any(True for field, text in fields for _ in _spans(term, field, text)) for term in prepared)
+        joined = phrase is not None and any(True for field, text in fields for _ in _spans(phrase, field, text))
+        if every or joined:
+            chosen.append(thing)
+    return chosen

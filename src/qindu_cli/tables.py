@@ -142,8 +142,8 @@ def fact_table(
     def row(fact: Fact) -> list[Text]:
         shown = label(fact, lang)
         if terms and index is not None:
-            label_spans = highlight_spans(shown, terms, index)
-            quote_spans = highlight_spans(fact.quote, terms, index)
+            label_spans = highlight_spans(shown, terms, index, "label_en" if lang is Lang.EN else "label")
+            quote_spans = highlight_spans(fact.quote, terms, index, "quote")
         else:
             label_spans, quote_spans = [], _spans_of(fact.raw, fact.quote)
         cells = [

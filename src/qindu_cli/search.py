@@ -75,22 +75,31 @@ class SearchIndex(NamedTuple):
     def record(self, position: int) -> list[str]:
         return self.corpus[self.starts[position] + 1 : self.starts[position + 1] - 1].split(_FIELD_END)
 
-    def containing(self, *needles: str) -> set[int]:
-        """The positions of the records whose folded text contains any of `needles`."""
+    def containing(self, *needles: str, whole: bool = False) -> set[int]:
+        """The positions of the records whose folded text contains any of `needles` (as a whole field)."""
         found: set[int] = set()
-        if len(needles) == 1:
-            at = self.corpus.find(needles[0])
-            while at != -1:
-                position = self._record_at(at)
-                found.add(position)
-                at = self.corpus.find(needles[0], self.starts[position + 1])
-        elif needles:  # one pass over the corpus for all of them
-            pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
-            match = pattern.search(self.corpus)
-            while match is not None:
-                position = self._record_at(match.start())
-                found.add(position)
-                match = pattern.search(self.corpus, self.starts[position + 1])
+        if len(needles) <= 2 and not whole:
+            for needle in needles:
+                at = self.corpus.find(needle)
+                while at != -1:
+                    position = self._record_at(at)
+                    found.add(position)
+                    at = self.corpus.find(needle, self.starts[position + 1])
+            return found
+        # One pass for all of them. The pattern starts with the needles themselves, so the regular
+        # expression engine skips ahead by their first characters; the field marks are checked after.
+        ends = f"(?=[{_FIELD_END}{_RECORD_END}])" if whole else ""
+        pattern = re.compile(
+            "(?:" + "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)) + ")" + ends
+        )
+        match = pattern.search(self.corpus)
+        while match is not None:
+            if whole and self.corpus[match.start() - 1] != _FIELD_END:
+                match = pattern.search(self.corpus, match.start() + 1)
+                continue
+            position = self._record_at(match.start())
+            found.add(position)
+            match = pattern.search(self.corpus, self.starts[position + 1])
         return found
 
     def _record_at(self, offset: int) -> int:
@@ -443,20 +452,25 @@ def _score(
     return best
 
 
-def _candidates(term: _Term, index: SearchIndex) -> set[int]:
-    """The records `term` may match: a superset, found without reading each record."""
-    needles = [needle.text for needle in term.needles]
-    for spelled, form in term.spellings.items():
-        if form == "initials" and term.whole_only:
-            needles += [_FIELD_END + spelled + _FIELD_END, _FIELD_END + spelled + _RECORD_END]
-        else:
-            needles.append(spelled)
-    found = index.containing(*dict.fromkeys(needles))
-    if term.kinds:
-        found.update(i for i, kind in enumerate(index.kinds) if kind in term.kinds)
-    if term.year:
-        found.update(i for i, mark in enumerate(index.undated) if mark == _UNDATED)
-    return found
+def _candidates(term: _Term, index: SearchIndex) -> tuple[set[int], set[int]]:
+    """The records `term` may match by their text, and those it matches by kind or year alone:
+    supersets, found without reading each record."""
+    loose = term.whole_only and "initials" in term.spellings.values()
+    wholes = [spelled for spelled, form in term.spellings.items() if form == "initials" and loose]
+    parts = [needle.text for needle in term.needles] + [spelled for spelled in term.spellings if spelled not in wholes]
+    by_text = index.containing(*dict.fromkeys(parts))
+    if wholes:
+        by_text |= index.containing(*wholes, whole=True)
+    by_facet = (
+        {
+            position
+            for position, (kind, undated) in enumerate(zip(index.kinds, index.undated, strict=True))
+            if kind in term.kinds or (term.year and undated == _UNDATED)
+        }
+        if term.kinds or term.year
+        else set()
+    )
+    return by_text, by_facet
 
 
 def search(
@@ -470,15 +484,20 @@ def search(
     prepared, phrase = _prepare_query(terms, index)
     if not prepared:
         return []
-    sets = [_candidates(term, index) for term in prepared]
+    found_by = [_candidates(term, index) for term in prepared]
+    sets = [by_text | by_facet for by_text, by_facet in found_by]
     positions = set.union(*sets) if any_term else set.intersection(*sets)
+    by_text = set.union(*(by_text for by_text, _ in found_by))
     if phrase is not None:
-        positions |= _candidates(phrase, index)
+        phrase_text, phrase_facet = _candidates(phrase, index)
+        positions |= phrase_text | phrase_facet
+        by_text |= phrase_text
     if within is not None:
         positions &= within
     hits: list[Hit] = []
     for position in sorted(positions):
-        fields = _fields(index.record(position))
+        # A record no term can match by its text matches by kind or year alone: no need to read it.
+        fields = _fields(index.record(position)) if position in by_text else []
         kind, undated = index.kinds[position], index.undated[position] == _UNDATED
         scored = [_score(term, fields, kind, undated, index) for term in prepared]
         found = [s for s in scored if s is not None]

@@ -25,6 +25,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_FACTS = 10_000
+# Each kind of query, measured in the big file against the shipped one.
+QUERY_KINDS = [
+    ("traditional", ["就業"]),
+    ("pinyin", ["jiuye"]),
+    ("pinyin with tones", ["jiùyè"]),
+    ("initials", ["jy"]),
+    ("English", ["employment"]),
+    ("figure", ["100"]),
+    ("kind word", ["honours"]),
+    ("words and the year", ["就业", "2022"]),
+]
 
 
 def run_once(command: list[str], env: dict[str, str]) -> float:
@@ -144,6 +155,15 @@ def main() -> None:
             env,
         )
         goal(f"4 search in {BIG_FACTS:,} facts / in the shipped file", ratio, 2, f"{a:.1f} ms vs {b:.1f} ms")
+        for kind, query in QUERY_KINDS:
+            target = [*qindu, "--facts", str(big), "search", *query, "--limit", "10", "--json"]
+            shipped = [*qindu, "search", *query, "--limit", "10", "--json"]
+            ratio, a, b = pairs(target, shipped, count, env)
+            goal(
+                f"4 {kind} ({' '.join(query)}) in {BIG_FACTS:,} facts / shipped", ratio, 2, f"{a:.1f} ms vs {b:.1f} ms"
+            )
+            ratio, a_kib, b_kib = memory(target, shipped, max(3, count // 3), env)
+            goal(f"4 {kind}: its peak memory / shipped", ratio, 3, f"{a_kib / 1024:.1f} MiB vs {b_kib / 1024:.1f} MiB")
         ratio, a_kib, b_kib = memory([*qindu, "search", "就业", "--json"], import_typer, count, env)
         goal("5 peak memory of search / import typer", ratio, 1.35, f"{a_kib / 1024:.1f} MiB vs {b_kib / 1024:.1f} MiB")
 

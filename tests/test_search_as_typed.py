@@ -13,10 +13,10 @@ import shlex
 import time
 
 import pytest
-from conftest import FACTS, Run
+from conftest import FACTS, ROOT, Run
 
 from qindu_cli.load import Loaded, load
-from qindu_cli.search import find_section, highlight_spans, search, suggest
+from qindu_cli.search import KIND_WORDS, find_section, highlight_spans, search, suggest
 
 CASES = [
     # one quoted argument with spaces is the words apart
@@ -190,3 +190,12 @@ def test_a_section_is_found_by_what_search_takes(loaded: Loaded) -> None:
     assert find_section(book, index, "經濟").id == "economy"
     assert find_section(book, index, "party building").id == "party-building"
     assert find_section(book, index, "minsheng").id == "livelihood"
+
+
+def test_the_readme_and_help_name_every_word_for_each_kind(run: Run) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    help_text = " ".join(run("search", "--help").stdout.split())
+    for kind, words in KIND_WORDS.items():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{kind}` |"))
+        assert all(word in row for word in words), (kind, row)
+        assert f"find {kind}s" in help_text

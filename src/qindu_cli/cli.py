@@ -363,10 +363,11 @@ def search(
 ) -> None:
     """Facts matching every word of QUERY, best first, with the matches highlighted.
 
-    Words for a kind of fact find that kind, after the facts that match by their own words:
-    honour, award, 荣誉, 奖 find milestones (honours, firsts, rankings); programme, campaign,
-    initiative, 举措 find initiatives (named programmes); figure, indicator, 指标 find indicators
-    (facts with a number). The year of the report (2022) matches every fact for that year.
+    Words for a kind find it, after the facts that match by their own words:
+    honour, award, 荣誉, 奖 find milestones (honours, firsts, rankings);
+    programme, campaign, initiative, 举措 find initiatives (named programmes);
+    figure, indicator, 指标 find indicators (facts with a number).
+    The report's year (2022) matches every fact for that year.
 
     Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json   ·   qindu search 荣誉
     """

@@ -15,7 +15,7 @@ them lives in the index, which the cache stores through `to_data` and `from_data
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from qindu_cli.errors import QinduError, UnknownNameError
 from qindu_cli.model import KINDS, FactBook, Section, Topic
@@ -118,7 +118,12 @@ class SearchIndex(NamedTuple):
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "SearchIndex":
-        return cls(*(data[name] for name in cls._fields))
+        """The index `to_data` gave; a KeyError or TypeError when `data` is not of that shape."""
+        values = [data[name] for name in cls._fields]
+        for value, kind in zip(values, (str, list, dict, dict, dict, str, str, str), strict=True):
+            if not isinstance(value, kind):
+                raise TypeError(f"a search index field of type {type(value).__name__}")
+        return cls(*values)
 
 
 class TermMatch(NamedTuple):
@@ -195,10 +200,15 @@ def toneless(text: str) -> str:
 
     Empty when the text is not letters (with tone marks or numbers) alone.
     """
-    import unicodedata
+    if text.isascii():
+        letters = text.lower()
+    elif _plain(text):  # Chinese: no pinyin, and no need to load the Unicode database
+        return ""
+    else:
+        import unicodedata
 
-    letters = unicodedata.normalize("NFD", _nfkc(text).casefold()).replace("u\u0308", "v")
-    letters = "".join(char for char in letters if not unicodedata.combining(char))
+        letters = unicodedata.normalize("NFD", _nfkc(text).casefold()).replace("u\u0308", "v")
+        letters = "".join(char for char in letters if not unicodedata.combining(char))
     letters = re.sub(r"(?<=[a-z])[1-5]|[\s:'’]", "", letters)
     return letters if re.fullmatch(_LETTERS, letters) else ""
 
@@ -391,9 +401,7 @@ def query_terms(words: Sequence[str]) -> list[str]:
 def _prepare_query(terms: Sequence[str], index: SearchIndex) -> tuple[list[_Term], _Term | None]:
     """The usable terms, each once, and the phrase they make when all are letters (`jiu ye`)."""
     unique = list(dict.fromkeys(terms))
-    speller = _Speller(index) if any(len(toneless(term)) >= 2 for term in unique) else None
-    if speller is None and len(unique) > 1 and all(toneless(term) for term in unique):
-        speller = _Speller(index)
+    speller = _Speller(index) if any(toneless(term) for term in unique) else None
     prepared = [term for term in (_prepare(t, index, speller) for t in unique) if term.usable]
     phrase = None
     if len(prepared) > 1 and all(term.letters for term in prepared):
@@ -614,7 +622,7 @@ def find_section(book: FactBook, index: SearchIndex, name: str) -> Section:
     try:
         return book.section(name)
     except UnknownNameError as unknown:
-        chosen: list[Section] = _by_title(index, name, [(s, (s.id, s.title, s.title_en)) for s in book.sections])
+        chosen = _by_title(index, name, [(s, (s.id, s.title, s.title_en)) for s in book.sections])
         if len(chosen) == 1:
             return chosen[0]
         topics = [(s, t) for s in book.sections for t in _topics_named(index, s, name)]
@@ -637,6 +645,8 @@ def find_topic(book: FactBook, index: SearchIndex, section: Section, name: str) 
         named = _topics_named(index, section, name)
         if len(named) == 1:
             return named[0]
+        if not name.split():
+            raise unknown from None
         positions = {i for i, fact in enumerate(book.facts) if fact.section == section.id}
         found = search(index, query_terms([name]), within=positions)
         holding = list(dict.fromkeys(book.facts[hit.position].topic for hit in found))
@@ -653,7 +663,10 @@ def _topics_named(index: SearchIndex, section: Section, name: str) -> list[Topic
     return exact or _by_title(index, name, [(t, (t.id, t.title, t.title_en)) for t in section.topics])
 
 
-def _by_title(index: SearchIndex, name: str, named: "list[tuple[Any, tuple[str, str, str]]]") -> list[Any]:
+_Named = TypeVar("_Named", Section, Topic)
+
+
+def _by_title(index: SearchIndex, name: str, named: list[tuple[_Named, tuple[str, str, str]]]) -> list[_Named]:
     """The things every word of `name` matches by id, title or English title, as search matches."""
     terms = name.split()
     prepared, phrase = _prepare_query(terms, index)

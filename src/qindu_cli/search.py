@@ -345,16 +345,6 @@ class _Speller:
                         stack.append((at + size, prefix + char))
         return found
 
-    def syllables(self, letters: str) -> bool:
-        """Whether `letters` is a run of syllables some character of the fact file is read as."""
-        reachable = [True] + [False] * len(letters)
-        for end in range(1, len(letters) + 1):
-            reachable[end] = any(
-                reachable[start] and letters[start:end] in self.by_syllable
-                for start in range(max(0, end - _LONGEST_SYLLABLE), end)
-            )
-        return reachable[-1]
-
 
 _KIND_OF_WORD = {word: str(KINDS.index(kind)) for kind, words in KIND_WORDS.items() for word in words}
 
@@ -577,39 +567,37 @@ def suggest(index: SearchIndex, book: FactBook, terms: Sequence[str], limit: int
 
 
 def _close_names(index: SearchIndex, book: FactBook, term: str, limit: int) -> list[str]:
+    """Labels and tags close to `term` in its own script: Chinese to Chinese; letters to the
+    readings of Chinese ones (a pinyin typo) or to English ones and their words (an English typo)."""
     import difflib
 
     folded = fold(term, index.t2s).replace(" ", "")
     letters = toneless(term)
     if not folded:
         return []
-    names: dict[str, str] = {}
-    if re.search(_HAN, folded) or not letters:  # Chinese (or figures): Chinese labels and tags
-        key, cutoff = folded, 0.5
-        for fact in book.facts:
-            for name in (fact.label, *fact.tags):
-                if re.search(_HAN, name):
-                    names.setdefault(fold(name, index.t2s), name)
-    elif _Speller(index).syllables(letters):  # pinyin: the readings of Chinese labels and tags
-        key, cutoff = letters, 0.6
-        for fact in book.facts:
-            for name in (fact.label, *fact.tags):
-                if re.search(_HAN, name):
-                    spelled = "".join(index.readings.get(c, ("",))[0] for c in fold(name, index.t2s))
-                    names.setdefault(spelled, name)
-    else:  # English: English labels and tags, and each of their words
-        key, cutoff = letters, 0.75
+    chinese = {fold(name, index.t2s): name for f in book.facts for name in (f.label, *f.tags) if re.search(_HAN, name)}
+    groups: list[tuple[str, dict[str, str], float]] = []
+    if re.search(_HAN, folded) or not letters:
+        groups.append((folded, chinese, 0.5))
+    else:
+        readings = {"".join(index.readings.get(c, ("",))[0] for c in key): name for key, name in chinese.items()}
+        english = {word: word for words in KIND_WORDS.values() for word in words if word.isascii()}
         for fact in book.facts:
             for name in (fact.label_en, *fact.tags):
                 if not re.search(_HAN, name):
-                    names.setdefault(fold(name, {}), name)
+                    english.setdefault(fold(name, {}), name)
                     for word in re.findall(r"[a-z]{3,}", fold(name, {})):
-                        names.setdefault(word, word)
-        names = {spelled: name for spelled, name in names.items() if spelled[0] == key[0]}  # a typo keeps the first
+                        english.setdefault(word, word)
+        same_start = {key: name for key, name in english.items() if key[:1] == letters[:1]}  # a typo keeps the first
+        groups += [(letters, readings, 0.7), (letters, same_start, 0.75)]
+    ranked: list[tuple[float, str]] = []
+    for key, names, cutoff in groups:
+        for close in difflib.get_close_matches(key, list(names), n=limit * 3, cutoff=cutoff):
+            ranked.append((difflib.SequenceMatcher(None, key, close).ratio(), names[close]))
     found: list[str] = []
-    for close in difflib.get_close_matches(key, list(names), n=limit * 3, cutoff=cutoff):
-        if names[close] not in found and search(index, names[close].split()):
-            found.append(names[close])
+    for _, name in sorted(ranked, key=lambda pair: -pair[0]):
+        if name not in found and search(index, name.split()):
+            found.append(name)
     return found[:limit]
 
 

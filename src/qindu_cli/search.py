@@ -151,11 +151,6 @@ class Hit(NamedTuple):
     score: float
     matches: tuple[TermMatch, ...]
 
-    @property
-    def terms(self) -> list[str]:
-        """The terms that matched this fact, which is what to highlight in it."""
-        return [match.term for match in self.matches]
-
 
 def fold(text: str, t2s: dict[str, str]) -> str:
     """The form text is compared in: NFKC, case-folded, simplified, without punctuation."""

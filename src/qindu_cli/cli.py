@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from qindu_cli import __version__
-from qindu_cli.errors import FactFileError, QinduError, shown
+from qindu_cli.errors import FactFileError, QinduError
 from qindu_cli.render import Format, Lang, View, figure, render
 
 if TYPE_CHECKING:
@@ -372,43 +372,19 @@ def search(
     Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json   ·   qindu search 荣誉
     """
     from qindu_cli.render import facts_view
-    from qindu_cli.search import find_section, query_terms, suggest
+    from qindu_cli.search import find_section, nothing_found, query_terms
     from qindu_cli.search import search as find
 
     output = _format(fmt, as_json)
     terms = query_terms(query)
     loaded = _loaded(ctx)
     book = loaded.book
-    within = None
-    if section_name is not None:
-        chosen = find_section(book, loaded.search_index, section_name).id
-        within = {i for i, fact in enumerate(book.facts) if fact.section == chosen}
+    chosen = None if section_name is None else find_section(book, loaded.search_index, section_name).id
+    within = None if chosen is None else {i for i, fact in enumerate(book.facts) if fact.section == chosen}
     hits = find(loaded.search_index, terms, any_term=any_term, within=within)[:limit]
     facts = [book.facts[hit.position] for hit in hits]
-    typed = shown(" ".join(terms))
-    if not facts and within is not None:
-        elsewhere: dict[str, int] = {}
-        for hit in find(loaded.search_index, terms, any_term=any_term):
-            place = book.facts[hit.position].section
-            elsewhere[place] = elsewhere.get(place, 0) + 1
-        if elsewhere:
-            total = sum(elsewhere.values())
-            counted = f"{total} fact{'s' if total > 1 else ''} match {typed}"
-            see = f"qindu search {' '.join(terms)}"
-            if len(elsewhere) == 1:
-                place = next(iter(elsewhere))
-                counted, see = f"{counted} in {place}", f"{see} -s {place}"
-            else:
-                counted += ": " + ", ".join(f"{n} in {place}" for place, n in elsewhere.items())
-            _no_result(f"qindu: no fact in {chosen} matches {typed}; {counted}; see them with: {see}", output)
     if not facts:
-        advice = suggest(loaded.search_index, book, terms)
-        if advice.queries:
-            hint = f"; did you mean {', '.join(advice.queries)}?"
-        else:
-            unlike = "" if len(advice.unknown) == len(terms) else f" like {', '.join(map(shown, advice.unknown))}"
-            hint = f"; the report gives no such figure{unlike}; see what it covers with: qindu sections"
-        _no_result(f"qindu: no fact matches {typed}{hint}", output)
+        _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen), output)
     view = facts_view(book, facts, _settings(ctx).lang, terms, loaded.search_index, hits, explain)
     _emit(ctx, view, output)
 

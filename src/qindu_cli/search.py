@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from qindu_cli.errors import QinduError, UnknownNameError
+from qindu_cli.errors import QinduError, UnknownNameError, shown
 from qindu_cli.model import KINDS, FactBook, Section, Topic
 
 # Fields of an index record, in order, with the score of a hit in each. After them come the tags.
@@ -524,6 +524,32 @@ def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex, field: 
 
 
 # ── when nothing matches ──────────────────────────────────────────────────────
+
+
+def nothing_found(index: SearchIndex, book: FactBook, terms: Sequence[str], any_term: bool, section: str | None) -> str:
+    """Why a query found nothing, and what to try, in one line: where the section filter hid the
+    matches, queries close to it, or that the report gives no such figure."""
+    typed = shown(" ".join(terms))
+    if section is not None:
+        elsewhere: dict[str, int] = {}
+        for hit in search(index, terms, any_term=any_term):
+            place = book.facts[hit.position].section
+            elsewhere[place] = elsewhere.get(place, 0) + 1
+        if elsewhere:
+            total = sum(elsewhere.values())
+            counted = f"{total} fact{'s' if total > 1 else ''} match {typed}"
+            see = f"qindu search {' '.join(terms)}"
+            if len(elsewhere) == 1:
+                place = next(iter(elsewhere))
+                counted, see = f"{counted} in {place}", f"{see} -s {place}"
+            else:
+                counted += ": " + ", ".join(f"{n} in {place}" for place, n in elsewhere.items())
+            return f"no fact in {section} matches {typed}; {counted}; see them with: {see}"
+    advice = suggest(index, book, terms)
+    if advice.queries:
+        return f"no fact matches {typed}; did you mean {', '.join(advice.queries)}?"
+    unlike = "" if len(advice.unknown) == len(terms) else f" like {', '.join(map(shown, advice.unknown))}"
+    return f"no fact matches {typed}; the report gives no such figure{unlike}; see what it covers with: qindu sections"
 
 
 class Suggestion(NamedTuple):

@@ -383,8 +383,18 @@ def query_terms(words: Sequence[str]) -> list[str]:
     return terms
 
 
+_last_query: list[Any] = [None, (), ([], None)]  # index, terms, prepared: a table asks for each cell
+
+
 def _prepare_query(terms: Sequence[str], index: SearchIndex) -> tuple[list[_Term], _Term | None]:
     """The usable terms, each once, and the phrase they make when all are letters (`jiu ye`)."""
+    if _last_query[0] is not index or _last_query[1] != tuple(terms):
+        _last_query[:] = [index, tuple(terms), _prepare_terms(terms, index)]
+    prepared: tuple[list[_Term], _Term | None] = _last_query[2]
+    return prepared
+
+
+def _prepare_terms(terms: Sequence[str], index: SearchIndex) -> tuple[list[_Term], _Term | None]:
     unique = list(dict.fromkeys(terms))
     speller = _Speller(index) if any(toneless(term) for term in unique) else None
     prepared = [term for term in (_prepare(t, index, speller) for t in unique) if term.usable]

@@ -199,3 +199,34 @@ def test_the_readme_and_help_name_every_word_for_each_kind(run: Run) -> None:
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{kind}` |"))
         assert all(word in row for word in words), (kind, row)
         assert f"find {kind}s" in help_text
+
+
+def _everywhere(loaded: Loaded, terms: list[str]) -> list[tuple[int, float]]:
+    """What search finds when every record is read: the index must find the same."""
+    from qindu_cli.search import _fields, _prepare_query, _score
+
+    index = loaded.search_index
+    prepared, phrase = _prepare_query(terms, index)
+    found = []
+    for position in range(index.size):
+        fields, kind = _fields(index.record(position)), index.kinds[position]
+        undated = index.undated[position] == "1"
+        scored = [_score(term, fields, kind, undated, index) for term in prepared]
+        if None in scored and phrase is not None:
+            scored = [_score(phrase, fields, kind, undated, index)]
+        if scored and None not in scored:
+            found.append((position, sum(s[0] for s in scored if s is not None)))
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
+
+def test_the_index_finds_what_reading_every_fact_finds(loaded: Loaded) -> None:
+    index, book = loaded.search_index, loaded.book
+    queries = ["就业", "就業", "jiuye", "jiùyè", "jy", "syl", "jyfw", "employment", "vaccines", "100", "2.68"]
+    queries += ["honours", "荣誉", "指标", "campaign", "2022", "jiu ye", "pedestrian street", "lvse", "9717 2022"]
+    for fact in book.facts[::7]:  # tags and labels as typed, in pinyin and in initials
+        for name in (fact.label, *fact.tags[:2]):
+            spelled = [index.readings.get(char, ("",))[0] for char in name]
+            queries += [name, "".join(spelled), "".join(s[:1] for s in spelled)]
+    for query in dict.fromkeys(q for q in queries if q.split()):
+        hits = [(hit.position, hit.score) for hit in search(index, query.split())]
+        assert hits == _everywhere(loaded, query.split()), query

@@ -320,10 +320,15 @@ def section(
         ...,
         metavar="ID",
         autocompletion=complete_section,
-        help="economy, party-building or livelihood; a prefix (econ) or a word of the title (民生) will do.",
+        help="economy, party-building or livelihood; a prefix (econ) or words of the title as search takes them "
+        "(民生, 經濟, jingji, public services) will do.",
     ),
     topic: str | None = typer.Option(
-        None, "--topic", "-t", help="Only this topic of the section.", autocompletion=complete_topic
+        None,
+        "--topic",
+        "-t",
+        help="Only this topic of the section: its id or words of its title (稳岗, employment).",
+        autocompletion=complete_topic,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,

@@ -15,22 +15,39 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+from qindu_cli.errors import QinduError
 from qindu_cli.model import Fact, FactBook
 from qindu_cli.search import SearchIndex, fold
 from qindu_cli.units import lookup
 
 MAX_BYTES = 512 * 1024  # a long article is tens of kilobytes; past this `check` refuses the input
 
+
+def text_of(data: bytes, name: str) -> str:
+    """The text to check in `data`, or a QinduError saying why it is not UTF-8 text of a fair size."""
+    if len(data) > MAX_BYTES:
+        raise QinduError(f"{name}: over the {MAX_BYTES // 1024} KiB limit for a text to check; split it")
+    if b"\0" in data:
+        raise QinduError(f"{name}: binary data, not text; give qindu check a UTF-8 text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte {exc.start}); convert it first, e.g. with iconv -t UTF-8"
+        raise QinduError(f"{name}:{line}: {message}") from None
+
+
 SUPPORTED, CONTRADICTED, UNVERIFIABLE = "supported", "contradicted", "unverifiable"
 VERDICTS = (SUPPORTED, CONTRADICTED, UNVERIFIABLE)
 
 # The likely error named in a contradicted claim's reason.
-SCALE, TRANSPOSED, WRONG_UNIT, ROUNDING, OTHER_FACT = (
+SCALE, TRANSPOSED, WRONG_UNIT, ROUNDING, OTHER_FACT, DIFFERENT = (
     "scale slip",
     "transposed digits",
     "wrong unit",
     "rounding beyond the written precision",
     "another fact's figure",
+    "a different figure",
 )
 
 # ── the claim finder ──────────────────────────────────────────────────────────
@@ -550,7 +567,7 @@ class Checked(NamedTuple):
     verdict: str
     reason: str
     fact: Fact | None = None
-    error: str | None = None  # for a contradicted claim, the likely kind of error when one fits
+    why: str = ""  # the reason in a few words: the kind of error of a contradicted claim, say
     candidates: tuple[str, ...] = ()
 
     def as_record(self) -> dict[str, object]:
@@ -678,7 +695,9 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
     bare = claim.kind is None
     top = ranked[0].score if ranked else 0.0
     if top < _WEAK:
-        return None if bare else Checked(claim, UNVERIFIABLE, "no figure of the report is about these words")
+        if bare:
+            return None
+        return Checked(claim, UNVERIFIABLE, "no figure of the report is about these words", why="not in the report")
     fitting = [s for s in ranked if bare or _fact_measure(s.profile.fact)[2] == claim.kind]
     runners = tuple(s.profile.fact.id for s in ranked[:4] if s.score >= _WEAK)
     best = fitting[0] if fitting else None
@@ -694,7 +713,7 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
             others = tuple(r for r in runners if r != fact.id)
             if fact.change and not _CHANGE_WORDS.search(sentence.lower()):
                 reason = f"the report's {fact.raw} is a change from the year before; the claim does not say so"
-                return Checked(claim, UNVERIFIABLE, reason, fact, candidates=others)
+                return Checked(claim, UNVERIFIABLE, reason, fact, "a change, not a total", others)
             note = f"; the claim gives no unit, read as {fact.unit}" if bare else ""
             return Checked(claim, SUPPORTED, f"the report says {_shown(fact)}{note}", fact, candidates=others)
     lead = ranked[0].profile.fact
@@ -704,15 +723,14 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
             return Checked(claim, CONTRADICTED, reason, lead, WRONG_UNIT, runners[1:])
         if best is None or best.score < _WEAK:
             reason = f"the words point at {_shown(lead)}, which the report counts in another unit than {claim.unit}"
-            return Checked(claim, UNVERIFIABLE, reason, lead, candidates=runners[1:])
+            return Checked(claim, UNVERIFIABLE, reason, lead, "counted in another unit", runners[1:])
     if best is None or not _clear(fitting):
         if bare:
             return None
         alike = best is not None and len(fitting) > 1 and best.score < _MARGIN * fitting[1].score
-        why = "match several facts alike" if alike else "match no fact clearly"
-        return Checked(
-            claim, UNVERIFIABLE, f"the words {why}; the report cannot settle this figure", None, None, runners
-        )
+        match = "match several facts alike" if alike else "match no fact clearly"
+        reason = f"the words {match}; the report cannot settle this figure"
+        return Checked(claim, UNVERIFIABLE, reason, None, "several facts alike" if alike else "no clear fact", runners)
     return _against(claim, best.profile.fact, best.score, runners, fitting)
 
 
@@ -749,13 +767,13 @@ def _against(claim: Claim, fact: Fact, top: float, runners: tuple[str, ...], ran
     if fact.qualifier is not None and claim.qualifier is None and value == true:
         bound = f"{fact.qualifier.replace('_', ' ')} {fact.value}"
         reason = f"the report says only {fact.raw} ({bound}), not an exact figure: {_shown(fact)}"
-        return Checked(claim, UNVERIFIABLE, reason, fact, candidates=runners)
+        return Checked(claim, UNVERIFIABLE, reason, fact, "the report gives a bound", runners)
     if not reported.apart(claimed):
         reason = f"the report's {fact.raw} neither confirms nor rules out the claim: {_shown(fact)}"
-        return Checked(claim, UNVERIFIABLE, reason, fact, candidates=runners)
+        return Checked(claim, UNVERIFIABLE, reason, fact, "neither confirmed nor ruled out", runners)
     if claim.qualifier is None and step < fact_step and abs(value - true) * 2 <= fact_step and fact_step > 1:
         reason = f"the report gives {fact.raw}, to the nearest {fact_step:,}; the claim is more precise than that"
-        return Checked(claim, UNVERIFIABLE, f"{reason}: {_shown(fact)}", fact, candidates=runners)
+        return Checked(claim, UNVERIFIABLE, f"{reason}: {_shown(fact)}", fact, "the report is rounded", runners)
     error = _error_kind(claim, fact, value, step)
     if error is None:
         other = _figure_of_another(claim, ranked, fact)
@@ -764,8 +782,9 @@ def _against(claim: Claim, fact: Fact, top: float, runners: tuple[str, ...], ran
             return Checked(claim, CONTRADICTED, reason, fact, OTHER_FACT, runners)
         if top < _STRONG:
             reason = f"the words point at {_shown(fact)}, but not clearly enough to call a different figure wrong"
-            return Checked(claim, UNVERIFIABLE, reason, fact, candidates=runners)
-        return Checked(claim, CONTRADICTED, f"the report says {_shown(fact)}", fact, None, runners)
+            return Checked(claim, UNVERIFIABLE, reason, fact, "words not clear enough", runners)
+        reason = f"{DIFFERENT}: the report says {_shown(fact)}"
+        return Checked(claim, CONTRADICTED, reason, fact, DIFFERENT, runners)
     return Checked(claim, CONTRADICTED, f"{error}: the report says {_shown(fact)}", fact, error, runners)
 
 

@@ -90,7 +90,7 @@ app = typer.Typer(
     cls=QinduGroup,
     name="qindu",
     help="Facts of the 2022 work report of 秦都区 (Qindu District, Xianyang), each with its source sentence.",
-    epilog="Examples: qindu sections · qindu search 就业 · qindu show new-urban-jobs · qindu indicators --unit 亿元",
+    epilog="Examples: qindu sections · qindu search 就业 · qindu show new-urban-jobs · qindu check draft.txt",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -554,6 +554,54 @@ def schema() -> None:
     from qindu_cli.schema import json_schema
 
     _out(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@command
+def check(
+    ctx: typer.Context,
+    source: str = typer.Argument(
+        "-", metavar="[FILE|-]", help="A UTF-8 text: a draft, a press release, a post. - or nothing: stdin."
+    ),
+    fmt: Format | None = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """Hold every figure of a text against the report: supported, contradicted or unverifiable.
+
+    Exit 0 when no figure is contradicted, 1 when one is, 2 for input that is not text.
+
+    Examples:  qindu check draft.txt   ·   echo 新增城镇就业9771人 | qindu check   ·   qindu check draft.md --json
+    """
+    from qindu_cli.check import CONTRADICTED, MAX_BYTES, text_of
+    from qindu_cli.check import check as hold
+    from qindu_cli.check_render import draw, render_text
+
+    output = _format(fmt, as_json)
+    if source == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise QinduError("give a FILE to check, or pipe the text in: qindu check draft.txt")
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        name = "stdin"
+    else:
+        from qindu_cli.load import read_bytes
+
+        data = read_bytes(Path(source), "text to check")
+        name = source
+    text = text_of(data, name)
+    if not text.strip():
+        _stderr(f"qindu: {name} is empty; no figures to check")
+        if output in (Format.JSON,):
+            _out("[]\n")
+        return
+    loaded = _loaded(ctx)
+    results = hold(text, loaded.book, loaded.search_index)
+    if not results:
+        _stderr(f"qindu: no figures found in {name}")
+    if output is Format.TABLE:
+        _draw(ctx, lambda console: draw(console, text, results, _settings(ctx).lang))
+    else:
+        _out(render_text(results, output))
+    if any(r.verdict == CONTRADICTED for r in results):
+        raise typer.Exit(EXIT_NO_RESULT)
 
 
 class ExportFormat(str, Enum):

@@ -25,7 +25,7 @@ KINDS = {
     "unit": "wrong unit",
     "rounding": "rounding beyond the written precision",
     "other": "another fact's figure",
-    "-": None,
+    "-": "a different figure",
 }
 
 
@@ -78,8 +78,8 @@ def outcomes(all_cases: list[Case]) -> list[Outcome]:
         if right and case.verdict in (SUPPORTED, CONTRADICTED):
             right = fact == case.fact
         if right and case.verdict == CONTRADICTED:
-            right = hit.error == case.error
-        out.append(Outcome(case, hit.verdict, fact, hit.error, hit.reason, right))
+            right = hit.why == case.error
+        out.append(Outcome(case, hit.verdict, fact, hit.why, hit.reason, right))
     return out
 
 

@@ -54,7 +54,7 @@ SCALE, TRANSPOSED, WRONG_UNIT, ROUNDING, OTHER_FACT, DIFFERENT = (
 
 # Full-width ASCII to half-width, one character for one, so offsets stay those of the input.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _SCALES = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 _EN_SCALES = {
     "thousand": Decimal(10) ** 3,
@@ -470,6 +470,7 @@ def matcher(book: FactBook, index: SearchIndex) -> Matcher:
 class Scored(NamedTuple):
     score: float
     profile: Profile
+    cover: float  # the largest share of one of its labels found around the claim
 
 
 _WHOLE_LABEL = 4.0  # every word of a label in the claim's clause
@@ -490,7 +491,9 @@ def rank(context: Sequence[set[str]], known: Matcher) -> list[Scored]:
         if any(label <= near for label in profile.labels):
             score += _WHOLE_LABEL
         if score:
-            scored.append(Scored(score, profile))
+            around = near | context[3]
+            cover = max((len(label & around) / len(label) for label in profile.labels), default=0.0)
+            scored.append(Scored(score, profile, cover))
     scored.sort(key=lambda s: -s.score)
     return scored
 
@@ -556,6 +559,7 @@ _SHARED = 1.0  # a fact sharing a word with the claim: enough to say that the cl
 _CLEAR = 5.0  # at least this, and _MARGIN times the next fact: the words point at one fact
 _STRONG = 9.0  # a figure that differs for no nameable reason needs words this clear to be called wrong
 _MARGIN = 1.5
+_COVER = 0.5  # and at least this share of one of its labels is found around the claim
 _CLOSE = 0.8  # a fact whose figure agrees must score this share of the best to be the one meant
 _CHANGE_WORDS = re.compile(r"减少|下降|降低|增加|增长|提高|上升|fewer|less|decreas|drop|fell|down|more|increas|rose|up")
 
@@ -671,13 +675,14 @@ def _error_kind(claim: Claim, fact: Fact, value: Decimal, step: Decimal) -> str 
     actual = fact.normalized
     assert actual is not None
     true = actual[0]
+    if claim.number == fact.value:  # the digits are right: the scale word or the unit is not
+        fact_scale = _fact_amount(fact) / Decimal(fact.value) if Decimal(fact.value) else Decimal(1)
+        return SCALE if claim.scale != fact_scale else WRONG_UNIT
     if value and true:
         ratio = value / true
         exponent = round(math.log10(ratio)) if ratio > 0 else 0
         if exponent and ratio == Decimal(10) ** exponent:
             return SCALE
-    if claim.number == fact.value:
-        return WRONG_UNIT if claim.unit != fact.unit else None
     a, b = _digits(value), _digits(true)
     if a != b and len(a) == len(b) and sorted(a) == sorted(b):
         return TRANSPOSED
@@ -736,7 +741,7 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
 
 def _clear(ranked: Sequence[Scored]) -> bool:
     """The words point at one fact: it scores well, and well ahead of any other."""
-    if not ranked or ranked[0].score < _CLEAR:
+    if not ranked or ranked[0].score < _CLEAR or ranked[0].cover < _COVER:
         return False
     second = next((s.score for s in ranked[1:] if s.profile.fact.id != ranked[0].profile.fact.id), 0.0)
     return ranked[0].score >= _MARGIN * second

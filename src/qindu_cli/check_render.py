@@ -1,7 +1,8 @@
 """`qindu check` results as text (json, jsonl, plain, csv, tsv, markdown) or drawn for a terminal.
 
 On a terminal the checked text comes first, each claim marked by its verdict in colour and with a
-symbol and number (`9771人[✗1]`), so it reads without colour; then a table of the claims. Nothing
+symbol and number (`9771人[✗1]`), so it reads without colour (and without any style when colour
+is off); then a table of the claims. Nothing
 here prints, and no text of the input or the fact file is read as Rich markup.
 """
 
@@ -79,7 +80,8 @@ def draw(console: "Console", text: str, results: Sequence[Checked], lang: Lang) 
 
     from qindu_cli.tables import Column, grid
 
-    marked = _marked(text, results)
+    styles = {verdict: "" if console.no_color else style for verdict, style in STYLES.items()}
+    marked = _marked(text, results, styles)
     lines: list[Text] = []
     for line in marked.split("\n"):
         lines.extend(line.wrap(console, console.width, overflow="fold") if line.plain else [Text("")])
@@ -97,20 +99,20 @@ def draw(console: "Console", text: str, results: Sequence[Checked], lang: Lang) 
             [
                 Text(str(number)),
                 Text(visible(result.claim.text)),
-                Text(f"{SYMBOLS[result.verdict]} {result.verdict}", style=STYLES[result.verdict]),
+                Text(f"{SYMBOLS[result.verdict]} {result.verdict}", style=styles[result.verdict]),
                 Text(visible(fact.raw or "") if fact else ""),
                 Text(visible(fact.quote) if fact else ""),
             ]
         )
         named = f"{fact.id.rsplit('.', 1)[-1]} · {visible(label(fact, lang))}" if fact else ""
         if result.why or named:  # a second line: why, and which fact
-            cells.append([Text(""), Text(result.why, style="italic"), Text(""), Text(""), Text(named, style="dim")])
+            cells.append([Text(""), Text(result.why), Text(""), Text(""), Text(named)])
     table = grid(console, columns, cells, title=summary(results))
     return Text("\n").join([*lines, Text(""), table])
 
 
-def _marked(text: str, results: Sequence[Checked]) -> "Text":
-    """The text, each claim in its verdict's colour and followed by its symbol and number."""
+def _marked(text: str, results: Sequence[Checked], styles: dict[str, str]) -> "Text":
+    """The text, each claim in its verdict's style and followed by its symbol and number."""
     from rich.text import Text
 
     out = Text()
@@ -118,8 +120,9 @@ def _marked(text: str, results: Sequence[Checked]) -> "Text":
     for number, result in enumerate(results, 1):
         claim = result.claim
         out.append(visible_lines(text[at : claim.start]))
-        out.append(visible(claim.text), style=STYLES[result.verdict] + " underline")
-        out.append(f"[{SYMBOLS[result.verdict]}{number}]", style=STYLES[result.verdict])
+        style = styles[result.verdict]
+        out.append(visible(claim.text), style=style and style + " underline")
+        out.append(f"[{SYMBOLS[result.verdict]}{number}]", style=style)
         at = claim.end
     out.append(visible_lines(text[at:]))
     return out

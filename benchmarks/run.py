@@ -36,6 +36,7 @@ QUERY_KINDS = [
     ("kind word", ["honours"]),
     ("words and the year", ["就业", "2022"]),
 ]
+ARTICLE_CHARS = 10_000
 
 
 def run_once(command: list[str], env: dict[str, str]) -> float:
@@ -103,6 +104,21 @@ def big_fact_file(path: Path) -> None:
             block = f"{first}-copy-{copy}\n{rest}"
         out.append(block.rstrip("\n") + "\n")
     path.write_text("".join(out), encoding="utf-8")
+
+
+def article(path: Path, size: int = ARTICLE_CHARS) -> None:
+    """An article of `size` characters: the check corpus's sentences with no contradicted figure (so the
+    run exits 0), repeated."""
+    lines = (ROOT / "tests" / "data" / "check" / "claims.txt").read_text(encoding="utf-8").splitlines()
+    sentences = [
+        line.split("\t")[2].replace("⟦", "").replace("⟧", "")
+        for line in lines
+        if line and not line.startswith(("#", "contradicted"))
+    ]
+    text = ""
+    while len(text) < size:
+        text += "".join(sentence + "\n" for sentence in sentences)
+    path.write_text(text[:size], encoding="utf-8")
 
 
 def environment(folder: Path) -> Path:
@@ -174,6 +190,11 @@ def main() -> None:
         seen = subprocess.run([*qindu, "--facts", str(edited), "search", "就业岗位"], capture_output=True, env=env)
         fresh = seen.returncode == 0 and "新增城镇就业岗位" in seen.stdout.decode()
         rows.append(("6 an edited fact file is seen on the next run", "yes", 1.0 if fresh else 0.0, "", fresh))
+
+        draft = work / "article.txt"
+        article(draft)
+        ratio, a, b = pairs([*qindu, "check", str(draft)], [*qindu, "search", "就业"], count, env)
+        goal(f"7 check a {ARTICLE_CHARS:,}-character article / search 就业", ratio, 2, f"{a:.1f} ms vs {b:.1f} ms")
 
     width = max(len(r[0]) for r in rows)
     print(f"{'goal':<{width}}  {'target':>7}  {'measured':>8}  detail")

@@ -63,7 +63,9 @@ _EN_SCALES = {
     "billion": Decimal(10) ** 9,
     "bn": Decimal(10) ** 9,
 }
-_ZH_BEFORE = re.compile(r"(突破|不超过|超过|不足|不到|将近|接近|大约|约为|逾|超|约|近)\s*$")
+_ZH_BEFORE = re.compile(  # not the 约 of 签约 or the 近 of 附近
+    r"(突破|不超过|超过|不足|不到|将近|接近|大约|约为|逾|(?<![签合节制预履公条邀违])约|(?<![附最临邻靠亲])近|(?<![赶])超)\s*$"
+)
 _EN_BEFORE = re.compile(
     r"(?<![a-z])(more than|over|just over|in excess of|nearly|almost|close to|about|around|approximately|roughly|"
     r"some|topped|exceeded|surpassed|at least|no fewer than|no less than|up to|at most|no more than|less than|"
@@ -427,44 +429,78 @@ def terms(folded: str) -> set[str]:
     return found - _COMMON
 
 
+class Folder:
+    """`search.fold`, a character at a time, each distinct character folded once.
+
+    fold works character by character (NFKC, case, traditional to simplified, punctuation out), so
+    folding a text is folding each of its characters; an article has a few hundred distinct ones.
+    """
+
+    __slots__ = ("_folded", "_t2s")
+
+    def __init__(self, t2s: dict[str, str]) -> None:
+        self._t2s = t2s
+        self._folded: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        folded = self._folded
+        out = []
+        for char in text:
+            done = folded.get(char)
+            if done is None:
+                done = folded[char] = fold(char, self._t2s)
+            out.append(done)
+        return "".join(out)
+
+
 class Profile(NamedTuple):
     """What the matcher knows of one indicator: its terms, each with the weight of where it stands."""
 
     fact: Fact
     weights: dict[str, float]
     labels: tuple[frozenset[str], ...]  # the terms of its Chinese and of its English label
+    measure: tuple[Decimal, Decimal, str]  # its normalized value, the step of its last digit, its unit's kind
 
 
 class Matcher(NamedTuple):
-    """Profiles of every indicator of a book and how rare each term is among them."""
+    """Profiles of every indicator of a book, and for each term the profiles that have it and how much it counts."""
 
     profiles: list[Profile]
-    rarity: dict[str, float]
-    t2s: dict[str, str]
+    postings: dict[str, list[tuple[int, float]]]  # term -> (profile, weight times rarity)
+    label_terms: dict[str, list[tuple[int, int]]]  # term -> (profile, which label)
+    fold: Folder
 
 
 def matcher(book: FactBook, index: SearchIndex) -> Matcher:
     """Derived from the book at each run: folding 80 labels, tags and quotes costs a few milliseconds."""
     profiles: list[Profile] = []
-    counts: dict[str, int] = {}
+    folder = Folder(index.t2s)
     for fact in book.facts:
         if fact.kind != "indicator" or fact.normalized is None:
             continue
         weights: dict[str, float] = {}
         quote = fact.quote.replace(fact.raw or "", " ")
         for field, text in (("label", fact.label), ("label", fact.label_en), ("quote", quote)):
-            for term in terms(fold(text, index.t2s)):
+            for term in terms(folder(text)):
                 weights[term] = max(weights.get(term, 0.0), _FIELD_WEIGHT[field])
         for tag in fact.tags:
-            for term in terms(fold(tag, index.t2s)):
+            for term in terms(folder(tag)):
                 weights[term] = max(weights.get(term, 0.0), _FIELD_WEIGHT["tag"])
-        labels = tuple(frozenset(terms(fold(text, index.t2s))) for text in (fact.label, fact.label_en))
-        profiles.append(Profile(fact, weights, tuple(label for label in labels if label)))
-        for term in weights:
+        labels = tuple(frozenset(terms(folder(text))) for text in (fact.label, fact.label_en))
+        profiles.append(Profile(fact, weights, tuple(label for label in labels if label), _fact_measure(fact)))
+    counts: dict[str, int] = {}
+    for profile in profiles:
+        for term in profile.weights:
             counts[term] = counts.get(term, 0) + 1
-    total = len(profiles)
-    rarity = {term: math.log(1 + total / count) for term, count in counts.items()}
-    return Matcher(profiles, rarity, index.t2s)
+    postings: dict[str, list[tuple[int, float]]] = {}
+    label_terms: dict[str, list[tuple[int, int]]] = {}
+    for number, profile in enumerate(profiles):
+        for term, weight in profile.weights.items():
+            postings.setdefault(term, []).append((number, weight * math.log(1 + len(profiles) / counts[term])))
+        for which, label in enumerate(profile.labels):
+            for term in label:
+                label_terms.setdefault(term, []).append((number, which))
+    return Matcher(profiles, postings, label_terms, folder)
 
 
 class Scored(NamedTuple):
@@ -478,24 +514,30 @@ _WEIGHTS = (1.5, 1.0, 0.6, 0.3)  # a term of the claim itself, next to it, in it
 
 
 def rank(context: Sequence[set[str]], known: Matcher) -> list[Scored]:
-    """Every indicator scored by the terms it shares with the claim's surroundings, nearest first."""
-    scored = []
-    for profile in known.profiles:
-        score = 0.0
-        for term, weight in profile.weights.items():
-            for terms_at, closeness in zip(context, _WEIGHTS, strict=True):
-                if term in terms_at:
-                    score += weight * known.rarity[term] * closeness
-                    break
-        near = context[0] | context[1] | context[2]
-        if any(label <= near for label in profile.labels):
-            score += _WHOLE_LABEL
-        if score:
-            around = near | context[3]
-            cover = max((len(label & around) / len(label) for label in profile.labels), default=0.0)
-            scored.append(Scored(score, profile, cover))
-    scored.sort(key=lambda s: -s.score)
-    return scored
+    """The indicators sharing terms with the claim's surroundings (nearest first), best first."""
+    scores: dict[int, float] = {}
+    seen: set[str] = set()
+    for terms_at, closeness in zip(context, _WEIGHTS, strict=True):
+        for term in terms_at - seen:
+            for number, weight in known.postings.get(term, ()):
+                scores[number] = scores.get(number, 0.0) + weight * closeness
+        seen |= terms_at
+    near = context[0] | context[1] | context[2]
+    found: dict[tuple[int, int], int] = {}
+    found_near: dict[tuple[int, int], int] = {}
+    for term in seen:
+        for key in known.label_terms.get(term, ()):
+            found[key] = found.get(key, 0) + 1
+            if term in near:
+                found_near[key] = found_near.get(key, 0) + 1
+    covers: dict[int, float] = {}
+    for (number, which), count in found.items():
+        size = len(known.profiles[number].labels[which])
+        covers[number] = max(covers.get(number, 0.0), count / size)
+        if found_near.get((number, which)) == size and number in scores:
+            scores[number] += _WHOLE_LABEL
+    order = sorted(scores, key=lambda n: (-scores[n], n))  # among equals, report order
+    return [Scored(scores[n], known.profiles[n], covers.get(n, 0.0)) for n in order]
 
 
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -521,14 +563,17 @@ _NEXT_TO_HAN, _NEXT_TO_LATIN = 8, 30  # characters on each side that count as ne
 
 def contexts(text: str, claims: Sequence[Claim]) -> list[Context]:
     """For each claim, the words around it (the claim's own unit words count as next to it)."""
+    import bisect
+
     out = []
     sentences = _spans(text, _SENTENCE_END)
+    ends = [end for _, end in sentences]
     for number, claim in enumerate(claims):
-        s_start, s_end = next((a, b) for a, b in sentences if a <= claim.start < b or b == len(text))
+        s_start, s_end = sentences[min(bisect.bisect_right(ends, claim.start), len(sentences) - 1)]
         clauses = [(a + s_start, b + s_start) for a, b in _spans(text[s_start:s_end], _CLAUSE_END)]
         c_start, c_end = next(((a, b) for a, b in clauses if a <= claim.start < b), (s_start, s_end))
-        left = max([c_start] + [c.end for c in claims[:number] if c.end <= claim.start])
-        right = min([c_end] + [c.start for c in claims[number + 1 :] if c.start >= claim.end])
+        left = max(c_start, claims[number - 1].end) if number else c_start
+        right = min(c_end, claims[number + 1].start) if number + 1 < len(claims) else c_end
         before = _word_edge(text, max(left, claim.start - _reach(text[left : claim.start][-3:])), left)
         after = _word_edge(text, min(right, claim.end + _reach(text[claim.end : right][:3])), right, forward=True)
         next_to = text[before : claim.start] + " " + text[claim.end : after]
@@ -703,14 +748,14 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
         if bare:
             return None
         return Checked(claim, UNVERIFIABLE, "no figure of the report is about these words", why="not in the report")
-    fitting = [s for s in ranked if bare or _fact_measure(s.profile.fact)[2] == claim.kind]
+    fitting = [s for s in ranked if bare or s.profile.measure[2] == claim.kind]
     runners = tuple(s.profile.fact.id for s in ranked[:4] if s.score >= _WEAK)
     best = fitting[0] if fitting else None
     for scored in fitting:
         if best is None or scored.score < max(_WEAK, _CLOSE * best.score, top / 2):
             break
         fact = scored.profile.fact
-        value, step, _ = _fact_measure(fact)
+        value, step, _ = scored.profile.measure
         claimed = _claim_in(claim, fact)
         if value and _range(value, fact.qualifier, step, _some(fact)).within(
             _range(claimed[0], claim.qualifier, claimed[1])
@@ -798,7 +843,7 @@ def _figure_of_another(claim: Claim, ranked: Sequence[Scored], meant: Fact) -> F
         fact = scored.profile.fact
         if fact.id == meant.id or scored.score < _SHARED:
             continue
-        value, _, kind = _fact_measure(fact)
+        value, _, kind = scored.profile.measure
         if (claim.kind is None or claim.kind == kind) and _claim_in(claim, fact)[0] == value:
             return fact
     return None
@@ -812,7 +857,7 @@ def check(text: str, book: FactBook, index: SearchIndex) -> list[Checked]:
     known = matcher(book, index)
     results = []
     for claim, context in zip(claims, contexts(text, claims), strict=True):
-        found = [terms(fold(part, known.t2s)) for part in context]
+        found = [terms(known.fold(part)) for part in context]
         found[0] -= _GENERIC
         checked = judge(claim, rank(found, known), " ".join(context))
         if checked is not None:

@@ -312,3 +312,32 @@ def test_check_help_has_an_example(run: Run) -> None:
 def test_normalized_values_are_exact(loaded: Loaded) -> None:
     claim = find_claims("10.09 billion yuan")[0]
     assert claim.normalized == (Decimal("10090000000"), "元")
+
+
+# ── the README ────────────────────────────────────────────────────────────────
+
+
+def test_the_readme_shows_the_measured_scores() -> None:
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    score = _score_module()
+    measured = score.table(score.outcomes(score.cases())).split("\n\n")[0]  # type: ignore[attr-defined]
+    assert measured in readme
+
+
+def test_the_readme_tour_of_check_is_what_qindu_prints(run: Run, tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"\$ cat draft.txt\n(.*?)\n\n\$ qindu check draft.txt\n(.*?)\n\$ echo \$\?\n(\d)\n", readme, re.S)
+    assert found is not None
+    draft, shown, code = found.groups()
+    path = tmp_path / "draft.txt"
+    path.write_text(draft + "\n", encoding="utf-8")
+    result = run("--no-color", "check", str(path), "--format", "table")
+    printed = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert [line.rstrip() for line in printed.splitlines()] == shown.splitlines()
+    assert result.exit_code == int(code)
+    verdicts = {r["verdict"] for r in json.loads(run("check", str(path), "--json").stdout)}
+    assert verdicts == {SUPPORTED, CONTRADICTED, UNVERIFIABLE}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qindu_cli.check import (
     CONTRADICTED,
@@ -341,3 +343,27 @@ def test_the_readme_tour_of_check_is_what_qindu_prints(run: Run, tmp_path: Path)
     assert result.exit_code == int(code)
     verdicts = {r["verdict"] for r in json.loads(run("check", str(path), "--json").stdout)}
     assert verdicts == {SUPPORTED, CONTRADICTED, UNVERIFIABLE}
+
+
+# ── any text ──────────────────────────────────────────────────────────────────
+
+PIECES = [
+    "9717", "９７１７", "9,717", "2.68", "100.9", "1,2345", "2022", "0", "00", "1.", "(1)", "第3", "3rd", "PM10",
+    "人", "万", "亿", "千", "元", "亿元", "%", "％", "余", "多", "以上", "约", "近", "签约", "突破", "百分之",
+    " million", " billion", " yuan", " jobs", " people", " percent", "more than ", "about ", "RMB ",
+    "新增城镇就业", "到位资金", "失业率", "，", "。", "\n", "\r\n", " ", ".", ",", "-", ":", "/", "\x00", "\u202e",
+    "[bold]", "就業",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=30))
+def test_any_text_gives_claims_at_their_place_and_never_raises(pieces: list[str]) -> None:
+    book = load()
+    text = "".join(pieces)
+    for result in check(text, book.book, book.search_index):
+        claim = result.claim
+        assert text[claim.start : claim.end] == claim.text and claim.text
+        assert claim.line == text.count("\n", 0, claim.start) + 1
+        assert result.verdict in (SUPPORTED, CONTRADICTED, UNVERIFIABLE) and result.reason
+        json.dumps(result.as_record(), ensure_ascii=False)

@@ -9,6 +9,7 @@ A claim is `supported` only when both agree; when the words do not point clearly
 or the report's figure cannot settle the claim, it is `unverifiable`, with the reason.
 """
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -133,26 +134,7 @@ _EN_PEOPLE = _words(
     "students farmers employees staff person-times graduates volunteers"
 )
 # Words after a number that make it a time or a rank rather than an amount.
-_ZH_NOT_AMOUNT = (
-    "年",
-    "月",
-    "日",
-    "号",
-    "时",
-    "点",
-    "分",
-    "秒",
-    "岁",
-    "届",
-    "级",
-    "楼",
-    "层",
-    "倍",
-    "周",
-    "代",
-    "版",
-    "路",
-)
+_ZH_NOT_AMOUNT = tuple("年月日号时点分秒岁届级楼层倍周代版路")
 _EN_NOT_AMOUNT = _words("years year months month weeks week am pm a.m. p.m. st nd rd th o'clock")
 _MONTHS = _words(
     "january february march april may june july august september october november december "
@@ -258,10 +240,7 @@ def find_claims(text: str) -> list[Claim]:
     for found in _NUMBER.finditer(half):
         claim = _claim_at(half, found, text)
         if claim is not None:
-            import bisect
-
-            line = bisect.bisect_right(lines, claim.start)
-            claims.append(claim._replace(line=line))
+            claims.append(claim._replace(line=bisect.bisect_right(lines, claim.start)))
     return claims
 
 
@@ -334,7 +313,7 @@ def _not_an_amount(half: str, start: int, end: int, number: str, before: str, af
     """Years, dates, times, ordinals, list numbers, and digits inside names (PM10, 1号线)."""
     if before.endswith(("第", "No.", "No. ", "#")) or after.startswith(tuple(_ZH_NOT_AMOUNT)):
         return True
-    if re.match(r"[A-Za-z]", after[:1]) and not re.match(r"(?:bn|mn|k)\b", after, re.IGNORECASE):
+    if re.match(r"[A-Za-z]", after[:1]) and not re.match(r"(?:bn|mn)\b", after, re.IGNORECASE):
         return True  # 5G, 10km, 1st: part of a word
     if re.search(r"[A-Za-z][-‐]$", before):
         return True  # COVID-19, G-20: part of a name
@@ -563,8 +542,6 @@ _NEXT_TO_HAN, _NEXT_TO_LATIN = 8, 30  # characters on each side that count as ne
 
 def contexts(text: str, claims: Sequence[Claim]) -> list[Context]:
     """For each claim, the words around it (the claim's own unit words count as next to it)."""
-    import bisect
-
     out = []
     sentences = _spans(text, _SENTENCE_END)
     ends = [end for _, end in sentences]
@@ -606,7 +583,9 @@ _STRONG = 9.0  # a figure that differs for no nameable reason needs words this c
 _MARGIN = 1.5
 _COVER = 0.5  # and at least this share of one of its labels is found around the claim
 _CLOSE = 0.8  # a fact whose figure agrees must score this share of the best to be the one meant
-_CHANGE_WORDS = re.compile(r"减少|下降|降低|增加|增长|提高|上升|fewer|less|decreas|drop|fell|down|more|increas|rose|up")
+_CHANGE_WORDS = re.compile(
+    r"减少|下降|降低|增加|增长|提高|上升|\b(?:fewer|less|decreas\w*|drop\w*|fell|down|more|increas\w*|rose|up)\b"
+)
 
 
 class Checked(NamedTuple):

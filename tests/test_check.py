@@ -298,6 +298,7 @@ def test_empty_input_and_text_without_figures_exit_0_with_a_note(run: Run, tmp_p
     assert (empty.exit_code, empty.stdout) == (0, "[]\n") and "empty" in empty.stderr
     none = run("check", _draft(tmp_path, "今天天气很好。\n"), "--json")
     assert (none.exit_code, none.stdout) == (0, "[]\n") and "no figures" in none.stderr
+    assert run("check", _draft(tmp_path, "今天天气很好。\n")).stdout == ""
 
 
 def test_exit_0_when_nothing_is_contradicted(run: Run, tmp_path: Path) -> None:

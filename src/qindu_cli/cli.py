@@ -90,7 +90,7 @@ app = typer.Typer(
     cls=QinduGroup,
     name="qindu",
     help="Facts of the 2022 work report of 秦都区 (Qindu District, Xianyang), each with its source sentence.",
-    epilog="Examples: qindu sections · qindu search 就业 · qindu show new-urban-jobs · qindu check draft.txt",
+    epilog="Examples: qindu sections · qindu search 就业 · qindu show new-urban-jobs · qindu indicators --unit 亿元",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -587,15 +587,15 @@ def check(
         data = read_bytes(Path(source), "text to check")
         name = source
     text = text_of(data, name)
-    if not text.strip():
-        _stderr(f"qindu: {name} is empty; no figures to check")
-        if output in (Format.JSON,):
+    results = []
+    if text.strip():
+        loaded = _loaded(ctx)
+        results = hold(text, loaded.book, loaded.search_index)
+    if not results:  # not an error: a text may state no figure
+        _stderr(f"qindu: {name} is empty; nothing to check" if not text.strip() else f"qindu: no figures in {name}")
+        if output is Format.JSON:
             _out("[]\n")
         return
-    loaded = _loaded(ctx)
-    results = hold(text, loaded.book, loaded.search_index)
-    if not results:
-        _stderr(f"qindu: no figures found in {name}")
     if output is Format.TABLE:
         _draw(ctx, lambda console: draw(console, text, results, _settings(ctx).lang))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,8 +37,11 @@ CORPUS = DATA / "check"
 
 
 @pytest.fixture(scope="module")
-def loaded() -> Loaded:
-    return load()
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    """The shipped facts, through a cache of this module's own (the autouse one is per test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield load()
 
 
 def _found(text: str) -> list[tuple[str, str, str | None, str | None, str | None]]:

@@ -372,3 +372,11 @@ def test_any_text_gives_claims_at_their_place_and_never_raises(pieces: list[str]
         assert claim.line == text.count("\n", 0, claim.start) + 1
         assert result.verdict in (SUPPORTED, CONTRADICTED, UNVERIFIABLE) and result.reason
         json.dumps(result.as_record(), ensure_ascii=False)
+
+
+def test_the_input_is_never_read_as_markup_or_sent_raw(run: Run, tmp_path: Path) -> None:
+    text = "[bold]注意[/bold] \x1b[2J新增城镇就业9717人\u202e\n"
+    result = run("check", _draft(tmp_path, text), "--format", "table")
+    assert "[bold]注意[/bold]" in result.stdout and "\\x1b[2J" in result.stdout and "\\u202e" in result.stdout
+    assert "\x1b[2J" not in result.stdout and "\u202e" not in result.stdout
+    assert "\x1b" not in run("check", _draft(tmp_path, text)).stdout

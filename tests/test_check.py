@@ -170,6 +170,8 @@ def _one(loaded: Loaded, text: str) -> Checked:
         ("秦都区地区生产总值增长5.2%。", UNVERIFIABLE, "not in the report"),
         ("秦都全年完成投资20亿元。", UNVERIFIABLE, "no clear fact"),  # 投资: three facts, half a label of none
         ("秦都区全年新增企业500家。", UNVERIFIABLE, "several facts alike"),
+        ("秦都区累计接种流感疫苗152万剂次。", UNVERIFIABLE, "no clear fact"),  # the figure of 新冠疫苗, not 流感
+        ("秦都区新增城镇就业人口中有1226人是高校毕业生。", UNVERIFIABLE, "may be a part"),
         ("全年新增市场主体9100户。", UNVERIFIABLE, "the report gives a bound"),
         ("全区累计接种新冠疫苗1523456剂次。", UNVERIFIABLE, "the report is rounded"),
         ("秦都区全年重污染天数为2天。", UNVERIFIABLE, "a change, not a total"),

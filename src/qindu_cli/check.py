@@ -389,6 +389,7 @@ _COMMON = frozenset(("秦都", "都区", "全区", "全年", "去年", "今年",
 
 
 _STEM = 5
+_ENDINGS = ("ation", "ing", "ion", "ed")
 
 
 def terms(folded: str) -> set[str]:
@@ -404,7 +405,11 @@ def terms(folded: str) -> set[str]:
             word = word[:-3] + "y"
         elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
             word = word[:-1]
-        found.add(word[:_STEM])  # vaccine, vaccinated, vaccination: one stem
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+        found.add(word[:_STEM])  # vaccine, vaccinated, vaccination; tested, testing: one stem
     return found - _COMMON
 
 
@@ -497,10 +502,13 @@ def rank(context: Sequence[set[str]], known: Matcher) -> list[Scored]:
     scores: dict[int, float] = {}
     seen: set[str] = set()
     for terms_at, closeness in zip(context, _WEIGHTS, strict=True):
+        if closeness == _WEIGHTS[0]:
+            terms_at = terms_at - _GENERIC  # `people` in `9,717 people` says how, not what; it still covers a label
         for term in terms_at - seen:
             for number, weight in known.postings.get(term, ()):
                 scores[number] = scores.get(number, 0.0) + weight * closeness
         seen |= terms_at
+    seen |= context[0]
     near = context[0] | context[1] | context[2]
     found: dict[tuple[int, int], int] = {}
     found_near: dict[tuple[int, int], int] = {}
@@ -581,8 +589,9 @@ _SHARED = 1.0  # a fact sharing a word with the claim: enough to say that the cl
 _CLEAR = 5.0  # at least this, and _MARGIN times the next fact: the words point at one fact
 _STRONG = 9.0  # a figure that differs for no nameable reason needs words this clear to be called wrong
 _MARGIN = 1.5
-_COVER = 0.5  # and at least this share of one of its labels is found around the claim
+_COVER = 0.5  # at least this share of one of its labels is found around the claim, to support or contradict
 _CLOSE = 0.8  # a fact whose figure agrees must score this share of the best to be the one meant
+_PART_WORDS = re.compile(r"其中|中有|包括|含|\b(?:of whom|of which|including|among them)\b")
 _CHANGE_WORDS = re.compile(
     r"减少|下降|降低|增加|增长|提高|上升|\b(?:fewer|less|decreas\w*|drop\w*|fell|down|more|increas\w*|rose|up)\b"
 )
@@ -733,11 +742,13 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
     for scored in fitting:
         if best is None or scored.score < max(_WEAK, _CLOSE * best.score, top / 2):
             break
+        if scored.cover < _COVER:
+            continue  # a word or two in common: the same figure may be about something else
         fact = scored.profile.fact
         value, step, _ = scored.profile.measure
         claimed = _claim_in(claim, fact)
         if value and _range(value, fact.qualifier, step, _some(fact)).within(
-            _range(claimed[0], claim.qualifier, claimed[1])
+            _range(claimed[0], claim.qualifier, claimed[1], _claim_some(claim))
         ):
             others = tuple(r for r in runners if r != fact.id)
             if fact.change and not _CHANGE_WORDS.search(sentence.lower()):
@@ -760,7 +771,7 @@ def judge(claim: Claim, ranked: Sequence[Scored], sentence: str) -> Checked | No
         match = "match several facts alike" if alike else "match no fact clearly"
         reason = f"the words {match}; the report cannot settle this figure"
         return Checked(claim, UNVERIFIABLE, reason, None, "several facts alike" if alike else "no clear fact", runners)
-    return _against(claim, best.profile.fact, best.score, runners, fitting)
+    return _against(claim, best.profile.fact, best.score, runners, fitting, sentence)
 
 
 def _clear(ranked: Sequence[Scored]) -> bool:
@@ -783,15 +794,22 @@ def _fact_amount(fact: Fact) -> Decimal:
 
 
 def _some(fact: Fact) -> bool:
+    """余 and 多 say `and some`: 3500多 is under 3600."""
     return fact.qualifier == "more_than" and any(mark in (fact.raw or "") for mark in ("余", "多"))
 
 
-def _against(claim: Claim, fact: Fact, top: float, runners: tuple[str, ...], ranked: Sequence[Scored]) -> Checked:
+def _claim_some(claim: Claim) -> bool:
+    return claim.qualifier == "more_than" and any(mark in claim.text for mark in ("余", "多"))
+
+
+def _against(
+    claim: Claim, fact: Fact, top: float, runners: tuple[str, ...], ranked: Sequence[Scored], sentence: str
+) -> Checked:
     """A claim whose words point clearly at `fact`, and whose figure does not agree with it."""
     runners = tuple(r for r in runners if r != fact.id)
     true, fact_step, _ = _fact_measure(fact)
     value, step = _claim_in(claim, fact)
-    claimed = _range(value, claim.qualifier, step)
+    claimed = _range(value, claim.qualifier, step, _claim_some(claim))
     reported = _range(true, fact.qualifier, fact_step, _some(fact))
     if fact.qualifier is not None and claim.qualifier is None and value == true:
         bound = f"{fact.qualifier.replace('_', ' ')} {fact.value}"
@@ -803,18 +821,20 @@ def _against(claim: Claim, fact: Fact, top: float, runners: tuple[str, ...], ran
     if claim.qualifier is None and step < fact_step and abs(value - true) * 2 <= fact_step and fact_step > 1:
         reason = f"the report gives {fact.raw}, to the nearest {fact_step:,}; the claim is more precise than that"
         return Checked(claim, UNVERIFIABLE, f"{reason}: {_shown(fact)}", fact, "the report is rounded", runners)
+    if _PART_WORDS.search(sentence.lower()):
+        reason = f"the claim may count a part of what the report counts: {_shown(fact)}"
+        return Checked(claim, UNVERIFIABLE, reason, fact, "may be a part", runners)
     error = _error_kind(claim, fact, value, step)
-    if error is None:
-        other = _figure_of_another(claim, ranked, fact)
-        if other is not None:
-            reason = f"{OTHER_FACT}: {claim.text} is the report's {_shown(other)}; for this it says {_shown(fact)}"
-            return Checked(claim, CONTRADICTED, reason, fact, OTHER_FACT, runners)
-        if top < _STRONG:
-            reason = f"the words point at {_shown(fact)}, but not clearly enough to call a different figure wrong"
-            return Checked(claim, UNVERIFIABLE, reason, fact, "words not clear enough", runners)
-        reason = f"{DIFFERENT}: the report says {_shown(fact)}"
-        return Checked(claim, CONTRADICTED, reason, fact, DIFFERENT, runners)
-    return Checked(claim, CONTRADICTED, f"{error}: the report says {_shown(fact)}", fact, error, runners)
+    if error is not None:
+        return Checked(claim, CONTRADICTED, f"{error}: the report says {_shown(fact)}", fact, error, runners)
+    if top < _STRONG:
+        reason = f"the words point at {_shown(fact)}, but not clearly enough to call a different figure wrong"
+        return Checked(claim, UNVERIFIABLE, reason, fact, "words not clear enough", runners)
+    other = _figure_of_another(claim, ranked, fact)
+    if other is not None:
+        reason = f"{OTHER_FACT}: {claim.text} is the report's {_shown(other)}; for this it says {_shown(fact)}"
+        return Checked(claim, CONTRADICTED, reason, fact, OTHER_FACT, runners)
+    return Checked(claim, CONTRADICTED, f"{DIFFERENT}: the report says {_shown(fact)}", fact, DIFFERENT, runners)
 
 
 def _figure_of_another(claim: Claim, ranked: Sequence[Scored], meant: Fact) -> Fact | None:
@@ -837,7 +857,6 @@ def check(text: str, book: FactBook, index: SearchIndex) -> list[Checked]:
     results = []
     for claim, context in zip(claims, contexts(text, claims), strict=True):
         found = [terms(known.fold(part)) for part in context]
-        found[0] -= _GENERIC
         checked = judge(claim, rank(found, known), " ".join(context))
         if checked is not None:
             results.append(checked)

@@ -389,6 +389,7 @@ _COMMON = frozenset(("秦都", "都区", "全区", "全年", "去年", "今年",
 
 
 _STEM = 5
+_FUNCTION = frozenset("的和与及等了在对为是")  # a pair with one of these says nothing of its own: 到的, 的社
 _ENDINGS = ("ation", "ing", "ion", "ed")
 
 
@@ -396,7 +397,7 @@ def terms(folded: str) -> set[str]:
     """What a folded text is compared by: pairs of adjacent Chinese characters and English word stems."""
     found: set[str] = set()
     for run in _HAN_RUN.findall(folded):
-        found.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+        found.update(pair for i in range(max(1, len(run) - 1)) if not _FUNCTION & set(pair := run[i : i + 2]))
     for word in _EN_WORD.findall(folded):
         word = word.strip("'-").removesuffix("'s")
         if len(word) < 3 or word in _EN_STOP:

@@ -382,3 +382,12 @@ def test_the_input_is_never_read_as_markup_or_sent_raw(run: Run, tmp_path: Path)
     assert "[bold]注意[/bold]" in result.stdout and "\\x1b[2J" in result.stdout and "\\u202e" in result.stdout
     assert "\x1b[2J" not in result.stdout and "\u202e" not in result.stdout
     assert "\x1b" not in run("check", _draft(tmp_path, text)).stdout
+
+
+def test_folding_a_character_at_a_time_is_folding_the_text(loaded: Loaded, source_text: str) -> None:
+    from qindu_cli.check import Folder
+    from qindu_cli.search import fold
+
+    folder = Folder(loaded.search_index.t2s)
+    for text in [source_text, DRAFT, "就業９７１７ＪＩＵＹＥ，Ａ＋Ｈ “五个一” Ⅻ ﬁ ß İ", *(c for c, _ in FINDER)]:
+        assert folder(text) == fold(text, loaded.search_index.t2s)

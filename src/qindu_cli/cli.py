@@ -1,10 +1,14 @@
 """The `qindu` command: options, arguments and exit codes. The only module that prints.
 
 Exit codes: 0 found or done; 1 a valid query with no result; 2 anything the user must fix;
-130 on Ctrl-C. Errors are one line each on stderr, never a traceback.
+70 a bug in qindu; 74 the output could not be written; 130 on Ctrl-C; 141 when the reader went
+away; 143 on SIGTERM. Errors are one line each on stderr, escaped, never a traceback; the exit
+code does not depend on stderr being open.
 """
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -15,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from qindu_cli import __version__
-from qindu_cli.errors import FactFileError, QinduError
+from qindu_cli.errors import FactFileError, OutputError, QinduError, Terminated, visible
 from qindu_cli.render import Format, Lang, View, figure, render
 
 if TYPE_CHECKING:
@@ -24,8 +28,11 @@ if TYPE_CHECKING:
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: qindu itself went wrong
+EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written (a full disk)
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose reader went away
+EXIT_TERMINATED = 143  # as if ended by SIGTERM, once what was half written is removed
+MAX_PROBLEM_LINES = 100  # of a fact file's problems on stderr; `validate --json` carries them all
 
 
 class QinduGroup(TyperGroup):
@@ -55,12 +62,18 @@ class QinduGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        signal.signal(signal.SIGTERM, _terminate)
+        _unknown_width_unset()
         try:
             code = super().main(args, prog_name or "qindu", complete_var, False, windows_expand_args, **extra)
         except QinduError as error:
             prefix = "" if isinstance(error, FactFileError) else "qindu: error: "
-            for line in error.lines():
+            lines = error.lines()
+            for line in lines[:MAX_PROBLEM_LINES]:
                 _stderr(prefix + line)
+            if len(lines) > MAX_PROBLEM_LINES:
+                more = len(lines) - MAX_PROBLEM_LINES
+                _stderr(f"… and {more:,} more problems; `qindu validate --json` lists them all")
             code = error.exit_code
         except typer.TyperException as error:  # a usage error from the option parser
             message = error.format_message().strip()
@@ -71,6 +84,8 @@ class QinduGroup(TyperGroup):
             code = getattr(error, "exit_code", EXIT_USAGE)
         except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
+        except Terminated:
+            code = EXIT_TERMINATED
         except BrokenPipeError:
             code = _quiet_broken_pipe()
         except Exception as error:  # a bug: still one line, and a way to report it
@@ -112,22 +127,40 @@ class Settings(NamedTuple):
     no_color: bool = False
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _unknown_width_unset() -> None:
+    """COLUMNS that is not a width (0, empty, a word) means the width is unknown, as unset does."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdigit() and int(columns) > 0):
+        del os.environ["COLUMNS"]
+
+
 def _stderr(line: str) -> None:
+    """One line on stderr, escaped; nothing if stderr is closed or full (the exit code still tells)."""
+    if sys.stderr is None:
+        return
     try:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(visible(line) + "\n")
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+    except (OSError, ValueError):
         pass
 
 
 def _quiet_broken_pipe() -> int:
+    _discard_stdout()
+    return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's last flush says nothing."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
-    return EXIT_BROKEN_PIPE
 
 
 CHUNK = 1 << 15
@@ -138,14 +171,16 @@ def _out(text: str) -> None:
 
     A reader never sees half a line, and a reader that goes away is noticed at the next chunk
     whatever the buffering (one large write to a closed pipe can report success). It ends the
-    run quietly with EXIT_BROKEN_PIPE.
+    run quietly with EXIT_BROKEN_PIPE; a full disk ends it with EXIT_OUTPUT. What cannot be
+    UTF-8 (the lone surrogates that stand for bytes of an argument that were not) is written as
+    a backslash escape, so the output is always valid UTF-8.
     """
     stream = sys.stdout
     if stream is None:  # started with stdout closed: nobody to write to
         raise typer.Exit(EXIT_BROKEN_PIPE)
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
-    if encoding != "utf8" and hasattr(stream, "reconfigure"):
-        stream.reconfigure(encoding="utf-8")
+    if (encoding, getattr(stream, "errors", None)) != ("utf8", "backslashreplace") and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     start = 0
     try:
         while start < len(text):
@@ -155,6 +190,9 @@ def _out(text: str) -> None:
             start = end
     except BrokenPipeError:
         raise typer.Exit(_quiet_broken_pipe()) from None
+    except OSError as exc:
+        _discard_stdout()
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 def _version(value: bool) -> None:
@@ -577,10 +615,12 @@ def export(
         help="json, jsonl, csv, tsv, markdown; sqlite (a database, with NAME.metadata.json for Datasette) or "
         "datapackage (a folder with datapackage.json and CSV files), which need -o.",
     ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file (or folder) instead of stdout."
+    output: str | None = typer.Option(
+        None, "--output", "-o", metavar="PATH", help="Write to this new file (or folder) instead of stdout."
     ),
-    force: bool = typer.Option(False, "--force", help="Overwrite the output if it exists."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace a file, or a folder holding only a previous export of the same format."
+    ),
 ) -> None:
     """The whole normalized dataset: source, sections and every fact.
 
@@ -589,31 +629,45 @@ def export(
     import json
 
     from qindu_cli import export as exporting
+    from qindu_cli.files import Output, target, write_outputs
 
     book = _loaded(ctx).book
     if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE) and output is None:
         raise QinduError(f"--format {fmt.value} writes files: give -o PATH")
-    if fmt is ExportFormat.SQLITE:
-        assert output is not None
-        metadata = output.with_name(f"{output.stem}.metadata.json")
-        text = json.dumps(exporting.datasette_metadata(book, output.stem), ensure_ascii=False, indent=2) + "\n"
-        if metadata.exists() and not force:
-            raise QinduError(f"{metadata}: already exists; add --force to overwrite it")
-        exporting.write_atomically(output, force, lambda path: exporting.write_sqlite(book, path))
-        exporting.write_atomically(metadata, True, lambda path: path.write_text(text, "utf-8"))
-        _stderr(f"qindu: wrote {len(book.facts)} facts to {output}; open it with: datasette {output} -m {metadata}")
-        return
-    if fmt is ExportFormat.DATAPACKAGE:
-        assert output is not None
-        exporting.write_atomically(output, force, lambda path: exporting.write_datapackage(book, path), folder=True)
-        _stderr(f"qindu: wrote {len(book.facts)} facts to {output}/datapackage.json and its CSV files")
-        return
-    text = exporting.dataset_text(book, Format(fmt.value))
     if output is None:
-        _out(text)
+        _out(exporting.dataset_text(book, Format(fmt.value)))
         return
-    exporting.write_atomically(output, force, lambda path: path.write_bytes(text.encode("utf-8")))
-    _stderr(f"qindu: wrote {len(book.facts)} facts to {output}")
+    path = target(output)
+    if fmt is ExportFormat.SQLITE:
+        metadata = path.with_name(f"{path.stem}.metadata.json")
+        text = json.dumps(exporting.datasette_metadata(book, path.stem), ensure_ascii=False, indent=2) + "\n"
+        outputs = [Output(path, lambda at: exporting.write_sqlite(book, at)), Output(metadata, _filler(text))]
+        done = f"{path}; open it with: datasette {path} -m {metadata}"
+    elif fmt is ExportFormat.DATAPACKAGE:
+        filled = Output(path, lambda at: exporting.write_datapackage(book, at), exporting.PACKAGE_FILES)
+        outputs, done = [filled], f"{path}/datapackage.json and its CSV files"
+    else:
+        outputs, done = [Output(path, _filler(exporting.dataset_text(book, Format(fmt.value))))], str(path)
+    write_outputs(outputs, force, keep=_kept(ctx))
+    _stderr(f"qindu: wrote {len(book.facts)} facts to {done}")
+
+
+def _filler(text: str) -> Callable[[Path], None]:
+    def fill(path: Path) -> None:
+        with path.open("xb") as out:
+            out.write(text.encode("utf-8"))
+
+    return fill
+
+
+def _kept(ctx: typer.Context) -> list[Path]:
+    """What an export must never replace or hold: the fact file in use and the current folder."""
+    from qindu_cli.load import shipped_path
+
+    kept = [_settings(ctx).facts or shipped_path()]
+    with contextlib.suppress(OSError):  # unless the current folder was removed
+        kept.append(Path(os.getcwd()))
+    return kept
 
 
 def main() -> None:

@@ -271,6 +271,22 @@ def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     return [u for u in book.units() if u.startswith(incomplete)] if book else []
 
 
+def typed(value: Any) -> Any:
+    """Words as typed: an argument whose bytes are UTF-8 is read as UTF-8 whatever the locale says.
+
+    In a locale that is not UTF-8, Python reads 就业 as lone surrogates that match nothing. Paths
+    are left as the locale reads them, which is how the system will be asked for them.
+    """
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    if not isinstance(value, str) or value.isascii():
+        return value
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 # The output options every listing command takes, declared once. Parameters are declared by
 # their defaults rather than with Annotated: each Annotated[...] costs 40 µs at every start.
 FORMAT = typer.Option(
@@ -280,15 +296,16 @@ FORMAT = typer.Option(
 JSON = typer.Option(False, "--json", help="The same as --format json.")
 # The selection options of indicators, chart and search, declared once too.
 SECTION = typer.Option(
-    None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
+    None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section, callback=typed
 )
-TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic)
+TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic, callback=typed)
 UNIT = typer.Option(
     None,
     "--unit",
     "-u",
     help="Only this unit, as written (亿元) or a base unit (元) for all its scales.",
     autocompletion=complete_unit,
+    callback=typed,
 )
 
 
@@ -360,6 +377,7 @@ def section(
         autocompletion=complete_section,
         help="economy, party-building or livelihood; a prefix (econ) or words of the title as search takes them "
         "(民生, 經濟, jingji, public services) will do.",
+        callback=typed,
     ),
     topic: str | None = typer.Option(
         None,
@@ -367,6 +385,7 @@ def section(
         "-t",
         help="Only this topic of the section: its id or words of its title (稳岗, employment).",
         autocompletion=complete_topic,
+        callback=typed,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
@@ -394,6 +413,7 @@ def search(
         ...,
         metavar="QUERY...",
         help="Words to find: Chinese, traditional, pinyin (jiuye, jiùyè, jiu4ye4, jy), English or figures.",
+        callback=typed,
     ),
     section_name: str | None = SECTION,
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
@@ -436,7 +456,11 @@ def search(
 def show(
     ctx: typer.Context,
     fact_id: str = typer.Argument(
-        ..., metavar="FACT_ID", help="A fact id, or its last part when that is unique.", autocompletion=complete_fact
+        ...,
+        metavar="FACT_ID",
+        help="A fact id, or its last part when that is unique.",
+        autocompletion=complete_fact,
+        callback=typed,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
@@ -578,7 +602,7 @@ def validate(
     if not as_json:
         kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
         checked = f"; every quote found in {source}" if source is not None else ""
-        _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
+        _out(visible(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}") + "\n")
 
 
 @command

@@ -102,7 +102,10 @@ class FactFileError(QinduError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(f"{len(self.problems)} problems")
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]

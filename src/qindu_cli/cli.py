@@ -188,11 +188,16 @@ def _out(text: str) -> None:
             stream.write(text[start:end])
             stream.flush()
             start = end
-    except BrokenPipeError:
-        raise typer.Exit(_quiet_broken_pipe()) from None
     except OSError as exc:
-        _discard_stdout()
-        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+        _not_written(exc)
+
+
+def _not_written(exc: OSError) -> NoReturn:
+    """Stdout failed: its reader went away (EXIT_BROKEN_PIPE, quietly) or it is full (EXIT_OUTPUT)."""
+    if isinstance(exc, BrokenPipeError):
+        raise typer.Exit(_quiet_broken_pipe()) from None
+    _discard_stdout()
+    raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 def _version(value: bool) -> None:
@@ -343,8 +348,11 @@ def _draw(ctx: typer.Context, drawing: Callable[[Any], Any]) -> None:
     from rich.console import Console
 
     console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
-    with console.capture() as captured:
-        console.print(drawing(console), no_wrap=True, crop=False)
+    try:
+        with console.capture() as captured:  # Rich flushes its stream when the capture ends
+            console.print(drawing(console), no_wrap=True, crop=False)
+    except OSError as exc:
+        _not_written(exc)
     _out(captured.get())
 
 
@@ -688,10 +696,10 @@ def _kept(ctx: typer.Context) -> list[Path]:
     """What an export must never replace or hold: the fact file in use and the current folder."""
     from qindu_cli.load import shipped_path
 
-    kept = [_settings(ctx).facts or shipped_path()]
+    kept = []
     with contextlib.suppress(OSError):  # unless the current folder was removed
         kept.append(Path(os.getcwd()))
-    return kept
+    return [*kept, _settings(ctx).facts or shipped_path()]
 
 
 def main() -> None:

@@ -255,3 +255,22 @@ def test_the_key_depends_on_the_python_that_wrote_the_entry(facts: Path, monkeyp
     key = cache.key_for(facts.read_bytes())
     monkeypatch.setattr(sys.implementation, "cache_tag", "cpython-399")
     assert cache.key_for(facts.read_bytes()) != key
+
+
+def test_an_entry_on_a_read_only_file_system_is_still_used(
+    facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marking an entry as used may fail; reading it must not."""
+    import qindu_cli.load
+
+    load(facts)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    def no_parsing(*_: object) -> None:
+        raise AssertionError("the fact file was parsed again")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    monkeypatch.setattr(qindu_cli.load, "parse", no_parsing)
+    assert str(load(facts).book.fact(JOBS).value) == "9717"

@@ -97,7 +97,8 @@ def read(key: str) -> dict[str, Any] | None:
             if not (status.st_mode & 0o170000 == 0o100000 and status.st_size <= MAX_ENTRY_BYTES):
                 return None
             blob = _read_all(entry, status.st_size)
-            os.utime(entry)  # used now: the last to be evicted
+            with suppress(OSError):  # a read-only cache is still read
+                os.utime(entry)  # used now: the last to be evicted
         except OSError:
             return None
         finally:

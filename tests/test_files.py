@@ -6,7 +6,6 @@ import hashlib
 import os
 import resource
 import signal
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -306,16 +305,3 @@ def test_sigterm_during_an_export_removes_what_was_half_written(tmp_path: Path, 
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (143, b"", b"")
     assert os.listdir(out) == []
-
-
-@pytest.mark.parametrize("fmt", ["sqlite", "datapackage"])
-def test_an_export_replaced_with_force_is_complete(run: Run, tmp_path: Path, fmt: str) -> None:
-    path = tmp_path / ("q.db" if fmt == "sqlite" else "pkg")
-    for force in ([], ["--force"]):
-        assert run("export", "-f", fmt, "-o", str(path), *force).exit_code == 0
-    if fmt == "sqlite":
-        with sqlite3.connect(path) as db:
-            assert db.execute("select count(*) from facts").fetchone() == (138,)
-    else:
-        assert sorted(p.name for p in path.iterdir()) == PACKAGE
-    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: qindu itself went wrong
-EXIT_OUTPUT = 74  # EX_IOERR: the output could not be written (a full disk)
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose reader went away
 EXIT_TERMINATED = 143  # as if ended by SIGTERM, once what was half written is removed
@@ -171,7 +170,7 @@ def _out(text: str) -> None:
 
     A reader never sees half a line, and a reader that goes away is noticed at the next chunk
     whatever the buffering (one large write to a closed pipe can report success). It ends the
-    run quietly with EXIT_BROKEN_PIPE; a full disk ends it with EXIT_OUTPUT. What cannot be
+    run quietly with EXIT_BROKEN_PIPE; a full disk ends it with OutputError's 74. What cannot be
     UTF-8 (the lone surrogates that stand for bytes of an argument that were not) is written as
     a backslash escape, so the output is always valid UTF-8.
     """
@@ -193,7 +192,7 @@ def _out(text: str) -> None:
 
 
 def _not_written(exc: OSError) -> NoReturn:
-    """Stdout failed: its reader went away (EXIT_BROKEN_PIPE, quietly) or it is full (EXIT_OUTPUT)."""
+    """Stdout failed: its reader went away (EXIT_BROKEN_PIPE, quietly) or it is full (74)."""
     if isinstance(exc, BrokenPipeError):
         raise typer.Exit(_quiet_broken_pipe()) from None
     _discard_stdout()

@@ -95,7 +95,7 @@ def _check(output: Output, force: bool, kept: list[Path]) -> None:
     if stat.S_ISLNK(mode):
         raise QinduError(f"{name}: is a symbolic link; qindu does not write through one: remove it or give a new name")
     if not (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)):
-        kind = "a folder" if stat.S_ISDIR(mode) else "a file" if stat.S_ISREG(mode) else "not a regular file"
+        kind = next(what for test, what in _KINDS if test(mode))
         raise QinduError(f"{name}: is {kind}; give a new {'folder' if folder else 'file'} name")
     if folder:
         assert output.folder_files is not None
@@ -107,6 +107,15 @@ def _check(output: Output, force: bool, kept: list[Path]) -> None:
             )
     if not force:
         raise QinduError(f"{name}: already exists; add --force to replace it")
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISREG, "a file"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (lambda mode: True, "a device"),
+)
 
 
 def _foreign(folder: Path, allowed: frozenset[str]) -> str | None:

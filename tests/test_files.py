@@ -156,6 +156,21 @@ def test_a_failure_while_swapping_puts_the_old_package_back(
     assert tree(tmp_path) == before
 
 
+def test_a_package_that_could_not_be_emptied_is_not_moved(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rights are asked, not tried: as root, which CI is, a folder of mode 0555 can still be emptied."""
+    folder = tmp_path / "qindu"
+    assert run("export", "-f", "datapackage", "-o", str(folder)).exit_code == 0
+    before = tree(tmp_path)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != folder and real(path, mode, **kw))
+    result = run("export", "-f", "datapackage", "-o", str(folder), "--force")
+    assert (result.exit_code, result.stderr) == (2, f"qindu: error: {folder}: cannot replace it: permission denied; "
+                                                    "nothing was changed\n")  # fmt: skip
+    assert tree(tmp_path) == before
+
+
 def test_every_output_is_made_in_a_private_folder(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing is opened by a name in the target's folder, where another user could plant a link."""
     tmp_path.chmod(0o777)

@@ -105,6 +105,8 @@ def _check(output: Output, force: bool, kept: list[Path]) -> None:
                 f"{name}: holds {shown_path(foreign)}, which qindu does not write there; "
                 "give a new folder name (only a previous export is replaced)"
             )
+        if force and not os.access(path, os.W_OK | os.X_OK):  # it could be moved aside but never emptied
+            raise QinduError(f"{name}: cannot replace it: permission denied; nothing was changed")
     if not force:
         raise QinduError(f"{name}: already exists; add --force to replace it")
 

@@ -143,16 +143,26 @@ def _index_missing(data: dict[str, Any]) -> None:
     del data["index"]["readings"]
 
 
+def _kinds_short(data: dict[str, Any]) -> None:
+    data["index"]["kinds"] = data["index"]["kinds"][:1]
+
+
+def _following_numbers(data: dict[str, Any]) -> None:
+    data["index"]["following"] = {"就": 1}
+
+
 def _source_numbers(data: dict[str, Any]) -> None:
     data["book"]["source"] = (1, 2, 3, 4, 5, 6)
 
 
 @pytest.mark.parametrize(
-    "change", [_starts_backwards, _sections_not_tuples, _facts_not_bytes, _index_missing, _source_numbers]
-)
+    "change",
+    [_starts_backwards, _sections_not_tuples, _facts_not_bytes, _index_missing, _source_numbers, _kinds_short,
+     _following_numbers],
+)  # fmt: skip
 def test_an_entry_of_the_wrong_shape_is_a_miss(facts: Path, isolated_cache: Path, change: Any) -> None:
     crafted(facts, isolated_cache, change)
-    for command in (["show", JOBS], ["search", "就业"]):
+    for command in (["show", JOBS], ["search", "就业"], ["search", "jiuye"], ["search", "指标", "就业"]):
         process = subprocess.run([sys.executable, "-m", "qindu_cli", "--facts", str(facts), *command, "--json"],
                                  capture_output=True, text=True, timeout=20, check=False,
                                  env={**os.environ, "XDG_CACHE_HOME": str(isolated_cache)})  # fmt: skip

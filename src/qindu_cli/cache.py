@@ -213,11 +213,15 @@ def _well_formed(data: Any, key: str) -> bool:
             and all(a < b for a, b in itertools.pairwise(starts))
             and type(index["readings"]) is dict
             and all(type(c) is str and _strings(r, len(r)) for c, r in index["readings"].items())
-            and type(index["t2s"]) is dict
-            and all(type(a) is str and type(b) is str for a, b in index["t2s"].items())
+            and all(_text_table(index[name]) for name in ("t2s", "following"))
+            and all(type(index[name]) is str and len(index[name]) == len(facts) for name in ("kinds", "undated"))
         )  # fmt: skip
     except (KeyError, TypeError, IndexError):
         return False
+
+
+def _text_table(value: Any) -> bool:
+    return type(value) is dict and all(type(a) is str and type(b) is str for a, b in value.items())
 
 
 def _strings(value: Any, count: int, optional: bool = False) -> bool:

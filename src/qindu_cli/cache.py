@@ -16,8 +16,8 @@ checked again. At most MAX_ENTRIES entries and MAX_TOTAL_BYTES are kept; the lea
 go first when an entry is written.
 """
 
-import itertools
 import marshal
+import operator
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -96,7 +96,8 @@ def read(key: str) -> dict[str, Any] | None:
             status = os.fstat(entry)
             if not (status.st_mode & 0o170000 == 0o100000 and status.st_size <= MAX_ENTRY_BYTES):
                 return None
-            blob = _read_all(entry, status.st_size)
+            with open(entry, "rb", closefd=False) as handle:
+                blob = handle.read(status.st_size + 1)
             with suppress(OSError):  # a read-only cache is still read
                 os.utime(entry)  # used now: the last to be evicted
         except OSError:
@@ -104,7 +105,7 @@ def read(key: str) -> dict[str, Any] | None:
         finally:
             os.close(entry)
     header = len(_MAGIC) + _CHECK_SIZE
-    payload = blob[header:]
+    payload = memoryview(blob)[header:]  # not a copy: an entry can be megabytes
     if not blob.startswith(_MAGIC) or blob[len(_MAGIC) : header] != _check(payload):
         return None
     try:
@@ -112,17 +113,6 @@ def read(key: str) -> dict[str, Any] | None:
     except (ValueError, EOFError, TypeError):
         return None
     return data if _well_formed(data, key) else None
-
-
-def _read_all(handle: int, size: int) -> bytes:
-    chunks, left = [], size + 1
-    while left > 0:
-        chunk = os.read(handle, left)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def write(key: str, data: dict[str, Any]) -> None:
@@ -180,7 +170,7 @@ def _remove(name: str, folder: int) -> None:
         os.unlink(name, dir_fd=folder)
 
 
-def _check(payload: bytes) -> bytes:
+def _check(payload: bytes | memoryview) -> bytes:
     """A checksum that catches a torn or damaged entry; the key already names the contents."""
     import zlib
 
@@ -203,14 +193,14 @@ def _well_formed(data: Any, key: str) -> bool:
                 for s in book["sections"]
             )
             and type(facts) is tuple
-            and all(type(f) is bytes for f in facts)
+            and set(map(type, facts)) <= {bytes}
             and type(corpus) is str
             and type(starts) is list
             and len(starts) == len(facts) + 1
-            and all(type(n) is int for n in starts)
+            and set(map(type, starts)) == {int}
+            and all(map(operator.lt, starts, starts[1:]))  # strictly increasing: a search always moves on
             and starts[0] == 0
             and starts[-1] == len(corpus)
-            and all(a < b for a, b in itertools.pairwise(starts))
             and type(index["readings"]) is dict
             and all(type(c) is str and _strings(r, len(r)) for c, r in index["readings"].items())
             and all(_text_table(index[name]) for name in ("t2s", "following"))

@@ -119,11 +119,18 @@ def test_a_read_only_cache_directory_still_answers(
     facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Writes refused as by a read-only mount (file modes do not stop root, which CI runs as)."""
+    real_open = os.open
 
     def refuse(*_: object, **__: object) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    def open_without_creating(path: str, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & os.O_CREAT:
+            refuse()
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "mkdir", refuse)
+    monkeypatch.setattr(os, "open", open_without_creating)
     for _ in range(2):
         assert len(load(facts).book.facts) == 5
     assert entries(isolated_cache) == []

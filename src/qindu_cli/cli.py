@@ -1,10 +1,14 @@
 """The `qindu` command: options, arguments and exit codes. The only module that prints.
 
 Exit codes: 0 found or done; 1 a valid query with no result; 2 anything the user must fix;
-130 on Ctrl-C. Errors are one line each on stderr, never a traceback.
+70 a bug in qindu; 74 the output could not be written; 130 on Ctrl-C; 141 when the reader went
+away; 143 on SIGTERM. Errors are one line each on stderr, escaped, never a traceback; the exit
+code does not depend on stderr being open.
 """
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -15,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from qindu_cli import __version__
-from qindu_cli.errors import FactFileError, QinduError
+from qindu_cli.errors import FactFileError, OutputError, QinduError, Terminated, visible
 from qindu_cli.render import Format, Lang, View, figure, render
 
 if TYPE_CHECKING:
@@ -26,6 +30,8 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: qindu itself went wrong
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose reader went away
+EXIT_TERMINATED = 143  # as if ended by SIGTERM, once what was half written is removed
+MAX_PROBLEM_LINES = 100  # of a fact file's problems on stderr; `validate --json` carries them all
 
 
 class QinduGroup(TyperGroup):
@@ -55,12 +61,18 @@ class QinduGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        signal.signal(signal.SIGTERM, _terminate)
+        _unknown_width_unset()
         try:
             code = super().main(args, prog_name or "qindu", complete_var, False, windows_expand_args, **extra)
         except QinduError as error:
             prefix = "" if isinstance(error, FactFileError) else "qindu: error: "
-            for line in error.lines():
+            lines = error.lines()
+            for line in lines[:MAX_PROBLEM_LINES]:
                 _stderr(prefix + line)
+            if len(lines) > MAX_PROBLEM_LINES:
+                more = len(lines) - MAX_PROBLEM_LINES
+                _stderr(f"… and {more:,} more problems; `qindu validate --json` lists them all")
             code = error.exit_code
         except typer.TyperException as error:  # a usage error from the option parser
             message = error.format_message().strip()
@@ -71,6 +83,8 @@ class QinduGroup(TyperGroup):
             code = getattr(error, "exit_code", EXIT_USAGE)
         except (typer.Abort, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
+        except Terminated:
+            code = EXIT_TERMINATED
         except BrokenPipeError:
             code = _quiet_broken_pipe()
         except Exception as error:  # a bug: still one line, and a way to report it
@@ -112,22 +126,40 @@ class Settings(NamedTuple):
     no_color: bool = False
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _unknown_width_unset() -> None:
+    """COLUMNS that is not a width (0, empty, a word) means the width is unknown, as unset does."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.isdigit() and int(columns) > 0):
+        del os.environ["COLUMNS"]
+
+
 def _stderr(line: str) -> None:
+    """One line on stderr, escaped; nothing if stderr is closed or full (the exit code still tells)."""
+    if sys.stderr is None:
+        return
     try:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(visible(line) + "\n")
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+    except (OSError, ValueError):
         pass
 
 
 def _quiet_broken_pipe() -> int:
+    _discard_stdout()
+    return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's last flush says nothing."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
-    return EXIT_BROKEN_PIPE
 
 
 CHUNK = 1 << 15
@@ -138,14 +170,16 @@ def _out(text: str) -> None:
 
     A reader never sees half a line, and a reader that goes away is noticed at the next chunk
     whatever the buffering (one large write to a closed pipe can report success). It ends the
-    run quietly with EXIT_BROKEN_PIPE.
+    run quietly with EXIT_BROKEN_PIPE; a full disk ends it with OutputError's 74. What cannot be
+    UTF-8 (the lone surrogates that stand for bytes of an argument that were not) is written as
+    a backslash escape, so the output is always valid UTF-8.
     """
     stream = sys.stdout
     if stream is None:  # started with stdout closed: nobody to write to
         raise typer.Exit(EXIT_BROKEN_PIPE)
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
-    if encoding != "utf8" and hasattr(stream, "reconfigure"):
-        stream.reconfigure(encoding="utf-8")
+    if (encoding, getattr(stream, "errors", None)) != ("utf8", "backslashreplace") and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     start = 0
     try:
         while start < len(text):
@@ -153,8 +187,16 @@ def _out(text: str) -> None:
             stream.write(text[start:end])
             stream.flush()
             start = end
-    except BrokenPipeError:
+    except OSError as exc:
+        _not_written(exc)
+
+
+def _not_written(exc: OSError) -> NoReturn:
+    """Stdout failed: its reader went away (EXIT_BROKEN_PIPE, quietly) or it is full (74)."""
+    if isinstance(exc, BrokenPipeError):
         raise typer.Exit(_quiet_broken_pipe()) from None
+    _discard_stdout()
+    raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 def _version(value: bool) -> None:
@@ -233,6 +275,22 @@ def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     return [u for u in book.units() if u.startswith(incomplete)] if book else []
 
 
+def typed(value: Any) -> Any:
+    """Words as typed: an argument whose bytes are UTF-8 is read as UTF-8 whatever the locale says.
+
+    In a locale that is not UTF-8, Python reads 就业 as lone surrogates that match nothing. Paths
+    are left as the locale reads them, which is how the system will be asked for them.
+    """
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    if not isinstance(value, str) or value.isascii():
+        return value
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 # The output options every listing command takes, declared once. Parameters are declared by
 # their defaults rather than with Annotated: each Annotated[...] costs 40 µs at every start.
 FORMAT = typer.Option(
@@ -242,15 +300,16 @@ FORMAT = typer.Option(
 JSON = typer.Option(False, "--json", help="The same as --format json.")
 # The selection options of indicators, chart and search, declared once too.
 SECTION = typer.Option(
-    None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
+    None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section, callback=typed
 )
-TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic)
+TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic, callback=typed)
 UNIT = typer.Option(
     None,
     "--unit",
     "-u",
     help="Only this unit, as written (亿元) or a base unit (元) for all its scales.",
     autocompletion=complete_unit,
+    callback=typed,
 )
 
 
@@ -288,8 +347,11 @@ def _draw(ctx: typer.Context, drawing: Callable[[Any], Any]) -> None:
     from rich.console import Console
 
     console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
-    with console.capture() as captured:
-        console.print(drawing(console), no_wrap=True, crop=False)
+    try:
+        with console.capture() as captured:  # Rich flushes its stream when the capture ends
+            console.print(drawing(console), no_wrap=True, crop=False)
+    except OSError as exc:
+        _not_written(exc)
     _out(captured.get())
 
 
@@ -322,6 +384,7 @@ def section(
         autocompletion=complete_section,
         help="economy, party-building or livelihood; a prefix (econ) or words of the title as search takes them "
         "(民生, 經濟, jingji, public services) will do.",
+        callback=typed,
     ),
     topic: str | None = typer.Option(
         None,
@@ -329,6 +392,7 @@ def section(
         "-t",
         help="Only this topic of the section: its id or words of its title (稳岗, employment).",
         autocompletion=complete_topic,
+        callback=typed,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
@@ -356,6 +420,7 @@ def search(
         ...,
         metavar="QUERY...",
         help="Words to find: Chinese, traditional, pinyin (jiuye, jiùyè, jiu4ye4, jy), English or figures.",
+        callback=typed,
     ),
     section_name: str | None = SECTION,
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
@@ -398,7 +463,11 @@ def search(
 def show(
     ctx: typer.Context,
     fact_id: str = typer.Argument(
-        ..., metavar="FACT_ID", help="A fact id, or its last part when that is unique.", autocompletion=complete_fact
+        ...,
+        metavar="FACT_ID",
+        help="A fact id, or its last part when that is unique.",
+        autocompletion=complete_fact,
+        callback=typed,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
@@ -540,7 +609,7 @@ def validate(
     if not as_json:
         kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
         checked = f"; every quote found in {source}" if source is not None else ""
-        _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
+        _out(visible(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}") + "\n")
 
 
 @command
@@ -625,10 +694,12 @@ def export(
         help="json, jsonl, csv, tsv, markdown; sqlite (a database, with NAME.metadata.json for Datasette) or "
         "datapackage (a folder with datapackage.json and CSV files), which need -o.",
     ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file (or folder) instead of stdout."
+    output: str | None = typer.Option(
+        None, "--output", "-o", metavar="PATH", help="Write to this new file (or folder) instead of stdout."
     ),
-    force: bool = typer.Option(False, "--force", help="Overwrite the output if it exists."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace a file, or a folder holding only a previous export of the same format."
+    ),
 ) -> None:
     """The whole normalized dataset: source, sections and every fact.
 
@@ -637,31 +708,45 @@ def export(
     import json
 
     from qindu_cli import export as exporting
+    from qindu_cli.files import Output, target, write_outputs
 
     book = _loaded(ctx).book
     if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE) and output is None:
         raise QinduError(f"--format {fmt.value} writes files: give -o PATH")
-    if fmt is ExportFormat.SQLITE:
-        assert output is not None
-        metadata = output.with_name(f"{output.stem}.metadata.json")
-        text = json.dumps(exporting.datasette_metadata(book, output.stem), ensure_ascii=False, indent=2) + "\n"
-        if metadata.exists() and not force:
-            raise QinduError(f"{metadata}: already exists; add --force to overwrite it")
-        exporting.write_atomically(output, force, lambda path: exporting.write_sqlite(book, path))
-        exporting.write_atomically(metadata, True, lambda path: path.write_text(text, "utf-8"))
-        _stderr(f"qindu: wrote {len(book.facts)} facts to {output}; open it with: datasette {output} -m {metadata}")
-        return
-    if fmt is ExportFormat.DATAPACKAGE:
-        assert output is not None
-        exporting.write_atomically(output, force, lambda path: exporting.write_datapackage(book, path), folder=True)
-        _stderr(f"qindu: wrote {len(book.facts)} facts to {output}/datapackage.json and its CSV files")
-        return
-    text = exporting.dataset_text(book, Format(fmt.value))
     if output is None:
-        _out(text)
+        _out(exporting.dataset_text(book, Format(fmt.value)))
         return
-    exporting.write_atomically(output, force, lambda path: path.write_bytes(text.encode("utf-8")))
-    _stderr(f"qindu: wrote {len(book.facts)} facts to {output}")
+    path = target(output)
+    if fmt is ExportFormat.SQLITE:
+        metadata = path.with_name(f"{path.stem}.metadata.json")
+        text = json.dumps(exporting.datasette_metadata(book, path.stem), ensure_ascii=False, indent=2) + "\n"
+        outputs = [Output(path, lambda at: exporting.write_sqlite(book, at)), Output(metadata, _filler(text))]
+        done = f"{path}; open it with: datasette {path} -m {metadata}"
+    elif fmt is ExportFormat.DATAPACKAGE:
+        filled = Output(path, lambda at: exporting.write_datapackage(book, at), exporting.PACKAGE_FILES)
+        outputs, done = [filled], f"{path}/datapackage.json and its CSV files"
+    else:
+        outputs, done = [Output(path, _filler(exporting.dataset_text(book, Format(fmt.value))))], str(path)
+    write_outputs(outputs, force, keep=_kept(ctx))
+    _stderr(f"qindu: wrote {len(book.facts)} facts to {done}")
+
+
+def _filler(text: str) -> Callable[[Path], None]:
+    def fill(path: Path) -> None:
+        with path.open("xb") as out:
+            out.write(text.encode("utf-8"))
+
+    return fill
+
+
+def _kept(ctx: typer.Context) -> list[Path]:
+    """What an export must never replace or hold: the fact file in use and the current folder."""
+    from qindu_cli.load import shipped_path
+
+    kept = []
+    with contextlib.suppress(OSError):  # unless the current folder was removed
+        kept.append(Path(os.getcwd()))
+    return [*kept, _settings(ctx).facts or shipped_path()]
 
 
 def main() -> None:

@@ -1,23 +1,19 @@
 """The whole dataset for other tools: JSON, JSONL, CSV, TSV, Markdown, SQLite, a Frictionless data package.
 
-Files are written through a temporary file or folder beside the target and moved into place,
-and an existing target is replaced only when asked.
+The functions here fill a path they are given; `files.write_outputs` decides where that is and
+what may be replaced.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from qindu_cli import __version__
-from qindu_cli.errors import QinduError
 from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, FactBook, json_number
 from qindu_cli.render import FACT_COLUMNS, Format, View, fact_row, render, section_record
 
@@ -79,6 +75,13 @@ def search_text(texts: list[str]) -> str:
 
 def write_sqlite(book: FactBook, path: Path) -> None:
     """Tables sections, topics and facts with keys, and facts_fts for full-text search."""
+    try:
+        _write_sqlite(book, path)
+    except sqlite3.OperationalError as exc:  # a full disk, an I/O error: an OSError to the caller
+        raise OSError(errno.ENOSPC if "full" in str(exc) else errno.EIO, str(exc)) from None
+
+
+def _write_sqlite(book: FactBook, path: Path) -> None:
     connection = sqlite3.connect(path)
     try:
         connection.executescript(
@@ -170,17 +173,22 @@ def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
     }
 
 
+PACKAGE_TABLES = ("sections", "topics", "facts")
+PACKAGE_FILES = frozenset({"datapackage.json", *(f"{name}.csv" for name in PACKAGE_TABLES)})
+
+
 def write_datapackage(book: FactBook, folder: Path) -> None:
-    """datapackage.json with a Table Schema for sections.csv, topics.csv and facts.csv."""
-    folder.mkdir(exist_ok=True)
+    """A new folder: datapackage.json with a Table Schema for each of PACKAGE_TABLES, and its CSV file."""
+    folder.mkdir()
     topics = [(t.id, s.id, t.title, t.title_en) for s in book.sections for t in s.topics]
     tables: dict[str, tuple[list[str], list[Any]]] = {
         "sections": (["id", "title", "title_en"], [[s.id, s.title, s.title_en] for s in book.sections]),
         "topics": (["id", "section", "title", "title_en"], topics),
         "facts": (list(FACT_COLUMNS), [fact_row(f) for f in book.facts]),
     }
+    assert tuple(tables) == PACKAGE_TABLES
     for name, (header, rows) in tables.items():
-        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as out:
+        with (folder / f"{name}.csv").open("x", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
             writer.writerows(rows)
@@ -243,35 +251,5 @@ def write_datapackage(book: FactBook, folder: Path) -> None:
             ),
         ],
     }  # fmt: skip
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
-
-
-def write_atomically(path: Path, force: bool, fill: Callable[[Path], object], folder: bool = False) -> None:
-    """Fill a temporary file (or folder) beside `path`, then move it into place.
-
-    An existing `path` is replaced only with `force`, and never when it is a folder and a file
-    was asked for, or the other way round.
-    """
-    if path.exists() and path.is_dir() != folder:
-        raise QinduError(f"{path}: is a {'file' if folder else 'folder'}; give a {'folder' if folder else 'file'} name")
-    if path.exists() and not force:
-        raise QinduError(f"{path}: already exists; add --force to overwrite it")
-    parent = path.parent if str(path.parent) else Path(".")
-    try:
-        if folder:
-            temporary = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp"))
-        else:
-            handle, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(handle)
-            temporary = Path(name)
-            temporary.unlink()  # filled afresh: sqlite3 wants to create its own file
-        try:
-            fill(temporary)
-            if folder and path.exists():
-                shutil.rmtree(path)
-            os.replace(temporary, path)
-        except BaseException:
-            shutil.rmtree(temporary, ignore_errors=True) if temporary.is_dir() else temporary.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise QinduError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    with (folder / "datapackage.json").open("x", encoding="utf-8") as out:
+        out.write(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from qindu_cli.errors import visible as visible  # re-exported: escaping lives in errors
 from qindu_cli.model import Fact, FactBook, Section
 from qindu_cli.search import Hit, SearchIndex
 
@@ -76,27 +77,6 @@ def render(view: View, fmt: Format) -> str:
     if fmt is Format.PLAIN:
         return _lines([view.columns, *view.rows], visible)
     raise ValueError(f"{fmt} is drawn for a console, not rendered as text")
-
-
-_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def visible(text: str) -> str:
-    """`text` with control and format characters escaped, so none reaches the terminal raw."""
-    if text.isprintable():
-        return text
-    import unicodedata
-
-    out = []
-    for char in text:
-        if char in _NAMED_ESCAPES:
-            out.append(_NAMED_ESCAPES[char])
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def _lines(rows: Sequence[Sequence[str]], cell: Callable[[str], str]) -> str:

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from qindu_cli.errors import FactFileError, Problem
+from qindu_cli.errors import FactFileError, Problem, clipped, shown
 from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
@@ -102,10 +102,10 @@ class _Checker:
         for key in value:
             if key not in rules:
                 allowed = ", ".join(rules)
-                self.add(f"unknown key {key!r} in {what} (allowed: {allowed})", value.key_lines[key], fact, key)
+                self.add(f"unknown key {shown(key)} in {what} (allowed: {allowed})", value.key_lines[key], fact, key)
         for key, rule in rules.items():
             if rule.required and key not in value:
-                self.add(f"missing required key {key!r}", value.line, fact, key)
+                self.add(f"missing required key {shown(key)}", value.line, fact, key)
         return True
 
     def text(self, owner: Mapping, key: str, fact: str | None = None, optional: bool = False) -> str | None:
@@ -128,7 +128,7 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, Sequence):
         return "a list"
-    return repr(value) if not isinstance(value, Decimal) else str(value)
+    return shown(value) if isinstance(value, str) else clipped(str(value))
 
 
 def build_book(document: Any, name: str) -> FactBook:
@@ -176,7 +176,7 @@ def _sections(check: _Checker, value: Any, line: int) -> dict[str, Section]:
         for topic in section.topics:
             if topic.id in owners:
                 check.add(
-                    f"topic id {topic.id!r} is used by {owners[topic.id]} and {section.id}; "
+                    f"topic id {shown(topic.id)} is used by {owners[topic.id]} and {section.id}; "
                     "topic ids are unique in a file",
                     getattr(value, "line", line),
                     field="topics",
@@ -200,7 +200,7 @@ def _read_sections(check: _Checker, value: Any, line: int) -> dict[str, Section]
         if section_id is None or title is None or title_en is None:
             continue
         if section_id in sections:
-            check.add(f"duplicate section id {section_id!r}", check.line_of(item, "id"), field="id")
+            check.add(f"duplicate section id {shown(section_id)}", check.line_of(item, "id"), field="id")
             continue
         sections[section_id] = Section(section_id, title, title_en, topics)
     return sections
@@ -220,7 +220,7 @@ def _topics(check: _Checker, value: Any, line: int) -> tuple[Topic, ...]:
         if topic_id is None or title is None or title_en is None:
             continue
         if topic_id in topics:
-            check.add(f"duplicate topic id {topic_id!r}", check.line_of(item, "id"), field="id")
+            check.add(f"duplicate topic id {shown(topic_id)}", check.line_of(item, "id"), field="id")
             continue
         topics[topic_id] = Topic(topic_id, title, title_en)
     return tuple(topics.values())
@@ -229,7 +229,7 @@ def _topics(check: _Checker, value: Any, line: int) -> tuple[Topic, ...]:
 def _slug(check: _Checker, item: Mapping, key: str) -> str | None:
     value = check.text(item, key)
     if value is not None and not _SLUG.fullmatch(value):
-        check.add(f"{value!r} must be lower-case ASCII words joined by '-'", check.line_of(item, key), field=key)
+        check.add(f"{shown(value)} must be lower-case ASCII words joined by '-'", check.line_of(item, key), field=key)
         return None
     return value
 
@@ -274,16 +274,16 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
     for key, rule in _FACT.items():
         text = texts.get(key)
         if text is not None and rule.enum and text not in rule.enum:
-            problem(key, f"{text!r} is not one of {', '.join(rule.enum)}")
+            problem(key, f"{shown(text)} is not one of {', '.join(rule.enum)}")
         if text is not None and rule.pattern and not re.fullmatch(rule.pattern, text):
             problem(key, rule.hint)
     kind, section_id, topic_id = texts["kind"], texts["section"], texts["topic"]
     section = sections.get(section_id or "")
     if section_id is not None and section is None and sections:
-        problem("section", f"{section_id!r} is not a section id (known: {', '.join(sections)})")
+        problem("section", f"{shown(section_id)} is not a section id (known: {', '.join(sections)})")
     if section is not None and topic_id is not None and topic_id not in {t.id for t in section.topics}:
         known = ", ".join(t.id for t in section.topics)
-        problem("topic", f"{topic_id!r} is not a topic of {section.id} (known: {known})")
+        problem("topic", f"{shown(topic_id)} is not a topic of {section.id} (known: {known})")
     if fact_id and section_id and topic_id and not fact_id.startswith(f"{section_id}.{topic_id}."):
         problem("id", f"must start with {section_id}.{topic_id}.")
     if texts["label_en"] is not None and not _LATIN.search(texts["label_en"]):
@@ -344,22 +344,22 @@ def _check_figure(
             problem(key, f"an indicator needs a {key}")
     unit, raw, quote, qualifier = texts["unit"], texts["raw"], texts["quote"], texts["qualifier"]
     if unit is not None and lookup(unit) is None:
-        problem("unit", f"{unit!r} is not in the unit table")
+        problem("unit", f"{shown(unit)} is not in the unit table")
     if raw is None:
         return None
     if quote is not None and raw not in quote:
-        problem("raw", f"{raw!r} does not appear in the quote")
+        problem("raw", f"{shown(raw)} does not appear in the quote")
     figure = parse_figure(raw)
     if figure is None:
-        problem("raw", f"{raw!r} is not a figure of the form [qualifier]number[余|多]unit[以上|左右|以内]")
+        problem("raw", f"{shown(raw)} is not a figure of the form [qualifier]number[余|多]unit[以上|左右|以内]")
         return None
     if value is not None and figure.value != value:
-        problem("value", f"{value} does not match raw {raw!r}, which says {figure.value}")
+        problem("value", f"{value} does not match raw {shown(raw)}, which says {clipped(str(figure.value))}")
     if unit is not None and figure.unit != unit:
-        problem("unit", f"{unit!r} does not match raw {raw!r}, which says {figure.unit!r}")
+        problem("unit", f"{shown(unit)} does not match raw {shown(raw)}, which says {shown(figure.unit)}")
     written = figure.qualifier
     if qualifier != written:
-        problem("qualifier", f"is {qualifier or 'null'} but raw {raw!r} says {written or 'null (exact)'}")
+        problem("qualifier", f"is {qualifier or 'null'} but raw {shown(raw)} says {written or 'null (exact)'}")
     entry = lookup(figure.unit)
     if entry is None or value is None or figure.value != value:
         return None
@@ -390,7 +390,7 @@ def check_quotes(
     return [
         Problem(
             fact_file,
-            f"quote not found verbatim in {source_name}: {fact.quote!r}",
+            f"quote not found verbatim in {source_name}: {shown(fact.quote, 120)}",
             line=lines.get(fact.id),
             fact=fact.id,
             field="quote",

@@ -6,12 +6,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from qindu_cli.errors import Problem
+from qindu_cli.errors import Problem, clipped, shown
 
 _YAML = "tag:yaml.org,2002:"
 _PLAIN_INT = re.compile(r"[-+]?[0-9]+")
 _PLAIN_DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]*|[-+]?\.[0-9]+")
 MAX_DEPTH = 20
+MAX_NUMBER_LENGTH = 100  # characters: far beyond any figure, and within what int() converts (4,300 digits)
 
 
 class Mapping(dict[str, Any]):
@@ -48,7 +49,10 @@ def load_document(text: str, name: str) -> Any:
         message = _one_line(exc.problem or exc.context or "not valid YAML")
         raise YamlRefused(Problem(name, f"YAML syntax: {message}", line=line)) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
+        if loader is yaml.SafeLoader:  # a character index
+            line = text.count("\n", 0, exc.position) + 1
+        else:  # libyaml counts bytes of UTF-8
+            line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
         message = f"YAML does not allow the character {chr(exc.character)!r} (U+{exc.character:04X})"
         raise YamlRefused(Problem(name, message, line=line)) from None
     except yaml.YAMLError as exc:
@@ -94,16 +98,16 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self.build(key_node, depth + 1)
             if not isinstance(key, str):
-                raise self.refuse(key_node, f"keys must be text, not {key!r}")
+                raise self.refuse(key_node, f"keys must be text, not {clipped(repr(key))}")
             if key in mapping:
-                raise self.refuse(key_node, f"duplicate key {key!r}")
+                raise self.refuse(key_node, f"duplicate key {shown(key)}")
             mapping.key_lines[key] = key_node.start_mark.line + 1
             mapping[key] = self.build(value_node, depth + 1)
         return mapping
 
     def plain_tag(self, node: Any, kind: str) -> None:
         if node.tag != _YAML + kind:
-            raise self.refuse(node, f"the tag {node.tag!r} is not allowed in a fact file")
+            raise self.refuse(node, f"the tag {shown(node.tag)} is not allowed in a fact file")
 
     def scalar(self, node: Any) -> Any:
         tag, text = node.tag, node.value
@@ -113,6 +117,8 @@ class _Builder:
             return None
         if tag == _YAML + "bool":
             return text.lower() in ("true", "yes", "on", "y")
+        if tag in (_YAML + "int", _YAML + "float") and len(text) > MAX_NUMBER_LENGTH:
+            raise self.refuse(node, f"a number {len(text):,} characters long; a fact file's numbers are shorter")
         if tag == _YAML + "int" and _PLAIN_INT.fullmatch(text):
             return int(text)
         if tag == _YAML + "float" and _PLAIN_DECIMAL.fullmatch(text):
@@ -120,5 +126,5 @@ class _Builder:
         if tag == _YAML + "timestamp":
             return text
         if tag in (_YAML + "int", _YAML + "float"):
-            raise self.refuse(node, f"write numbers as plain decimals, not {text!r}")
-        raise self.refuse(node, f"the tag {tag!r} is not allowed in a fact file")
+            raise self.refuse(node, f"write numbers as plain decimals, not {shown(text)}")
+        raise self.refuse(node, f"the tag {shown(tag)} is not allowed in a fact file")

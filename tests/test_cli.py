@@ -197,9 +197,9 @@ def test_lang_en_shows_english_labels_and_json_carries_both(run: Run) -> None:
     assert (fact["label"], fact["label_en"]) == ("新增城镇就业", "New urban jobs")
 
 
-def test_plain_is_the_default_in_a_pipe_and_keeps_whole_quotes(run: Run) -> None:
+def test_plain_is_the_default_in_a_pipe_a_record_a_line_with_whole_quotes(run: Run) -> None:
     lines = run("search", "就业").stdout.splitlines()
-    assert lines[0] == "id\tlabel\tfigure\tquote"
+    assert lines[0].startswith("livelihood.jobs.")  # no header line: every line is a record
     assert "livelihood.jobs.new-urban-jobs\t新增城镇就业\t9717人\t全年新增城镇就业9717人" in lines
 
 

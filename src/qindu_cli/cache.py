@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, overload
 
-from qindu_cli import __version__
+from qindu_cli import __version__, fields
 
 try:  # blake2b without loading OpenSSL, which hashlib does first: 2 ms of every start
     from _blake2 import blake2b
@@ -99,13 +99,13 @@ def book_to_data(book: FactBook) -> dict[str, Any]:
         "sections": tuple(
             (sec.id, sec.title, sec.title_en, tuple(tuple(topic) for topic in sec.topics)) for sec in book.sections
         ),
-        "facts": tuple(marshal.dumps(tuple(fact)) for fact in book.facts),
-        "fields": Fact._fields,  # an entry written for another layout of a fact is a miss
+        "facts": tuple(marshal.dumps(fields.pack(fact)) for fact in book.facts),
+        "fields": fields.layout(),  # an entry written for another layout of a fact is a miss
     }
 
 
 def book_from_data(data: dict[str, Any]) -> FactBook:
-    if data["fields"] != Fact._fields:
+    if data["fields"] != fields.layout():
         raise ValueError("an entry for another layout of a fact")
     sections = tuple(
         Section(sid, title, title_en, tuple(Topic(*topic) for topic in topics))
@@ -135,6 +135,6 @@ class PackedFacts(Sequence[Fact]):
             return [self[i] for i in range(*index.indices(len(self)))]
         fact = self._decoded[index]
         if fact is None:
-            fact = Fact._make(marshal.loads(self._packed[index]))
+            fact = fields.unpack(marshal.loads(self._packed[index]))
             self._decoded[index] = fact
         return fact

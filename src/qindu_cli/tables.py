@@ -48,17 +48,22 @@ class Cell(NamedTuple):
 
     text: str
     style: str = ""
-    marks: tuple[tuple[int, int], ...] = ()
+    marks: tuple[tuple[int, int], ...] = ()  # spans shown in reverse video: what matched, a figure
+    keep: tuple[tuple[int, int], ...] = ()  # spans never cut across lines: a figure in its quote
 
     @property
     def width(self) -> int:
         return max(width_of(line) for line in self.text.split("\n"))
 
 
-def cell(value: str, marks: Sequence[tuple[int, int]] = (), style: str = "") -> Cell:
-    """Data from the fact file as a cell: control characters escaped; marks kept when nothing was."""
+def cell(
+    value: str, marks: Sequence[tuple[int, int]] = (), style: str = "", keep: Sequence[tuple[int, int]] = ()
+) -> Cell:
+    """Data from the fact file as a cell: control characters escaped; spans kept when nothing was."""
     shown = visible(value)
-    return Cell(shown, style, tuple(sorted(marks)) if shown == value else ())
+    if shown != value:
+        return Cell(shown, style)
+    return Cell(shown, style, tuple(sorted(marks)), tuple(keep))
 
 
 def lines_of(value: Sequence[str], style: str = "") -> Cell:
@@ -66,13 +71,15 @@ def lines_of(value: Sequence[str], style: str = "") -> Cell:
     return Cell("\n".join(visible(part) for part in value), style)
 
 
-def fold(text: str, width: int) -> list[tuple[int, int]]:
+def fold(text: str, width: int, keep: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Where to cut `text` into lines of at most `width` cells: (start, end) of each.
 
-    Words of Latin letters move whole to the next line when they fit there; Chinese, and words
-    longer than a line, are cut between any two characters. Spaces at a cut are dropped.
+    Words of Latin letters and digits, and the spans in `keep` (a figure in its quote), move
+    whole to the next line when they fit there; Chinese, and words longer than a line, are cut
+    between any two characters. Spaces at a cut are dropped.
     """
     width = max(width, 2)
+    kept = dict(keep)
     out: list[tuple[int, int]] = []
     start = used = 0
     position = 0
@@ -80,7 +87,7 @@ def fold(text: str, width: int) -> list[tuple[int, int]]:
         end = position
         while end < len(text) and text[end] != " " and text[end].isascii():
             end += 1
-        word_end = max(end, position + 1)  # a Latin word, or one other character
+        word_end = max(end, position + 1, kept.get(position, 0))  # a word, a kept span, or one character
         word = width_of(text[position:word_end])
         if used + word <= width:
             used += word
@@ -135,7 +142,8 @@ def cell_lines(one: Cell, width: int, paint: Painter, whole: bool = False) -> li
     out = []
     offset = 0
     for raw in one.text.split("\n"):
-        pieces = [(0, len(raw))] if whole else fold(raw, width)
+        keep = [(a - offset, b - offset) for a, b in one.keep if offset <= a and b <= offset + len(raw)]
+        pieces = [(0, len(raw))] if whole else fold(raw, width, keep)
         for start, end in pieces:
             out.append((paint.line(one, offset + start, offset + end), width_of(raw[start:end])))
         offset += len(raw) + 1
@@ -253,20 +261,22 @@ def blocks(width: int, items: Sequence[tuple[Cell, list[tuple[str, Cell, bool]]]
 # ── what each result draws ────────────────────────────────────────────────────
 
 
-def _marks(fact: Fact, about: About, text: str, highlight: Callable[[str, str], Spans] | None) -> Spans:
-    if highlight is not None and about.name in ("label", "label_en", "quote"):
-        return highlight(text, about.name)
-    if about.name == "quote" and fact.raw and fact.raw in text:
-        start = text.find(fact.raw)
-        return [(start, start + len(fact.raw))]
-    return []
+def _figure_in(quote: str, raw: str | None) -> Spans:
+    """Where a fact's figure stands in its quote."""
+    start = quote.find(raw) if raw else -1
+    return [(start, start + len(raw))] if raw and start >= 0 else []
 
 
 def _fact_cells(fact: Fact, shown: Sequence[About], highlight: Callable[[str, str], Spans] | None) -> list[Cell]:
+    """A fact's cells: what matched marked (else its figure in its quote), the figure never cut."""
     out = []
     for about in shown:
         text = value_text(fact, about, thousands=True)
-        out.append(cell(text, _marks(fact, about, text, highlight)))
+        figure = _figure_in(text, fact.raw) if about.name == "quote" else []
+        if highlight is not None and about.name in ("label", "label_en", "quote"):
+            out.append(cell(text, highlight(text, about.name), keep=figure))
+        else:
+            out.append(cell(text, figure, keep=figure))
     return out
 
 
@@ -297,8 +307,8 @@ def draw(result: FactList | SectionFacts | SectionList | OneFact, lang: Lang, wi
         raw = result.fact.raw
         described = []
         for key, value in lines[1:]:
-            marks = [(value.find(raw), value.find(raw) + len(raw))] if key == "quote" and raw and raw in value else []
-            described.append((key, cell(value, marks), key in ("raw", "normalized")))
+            figure = _figure_in(value, raw) if key == "quote" else []
+            described.append((key, cell(value, figure, keep=figure), key in ("raw", "normalized")))
         return Drawing("\n".join(blocks(width, [(heading, described)], paint)) + "\n", [])
     return _facts(result, lang, width, paint)
 

@@ -349,6 +349,7 @@ def sort_facts(
     return sorted(facts, key=keys[by], reverse=desc)
 
 
-def pinyin_key(text: str, readings: Readings) -> list[tuple[str, str]]:
-    """A sort key that puts Chinese text in pinyin order: each character by its first reading, then itself."""
-    return [(readings[char][0] if readings.get(char) else char.casefold(), char) for char in text if char.isalnum()]
+def pinyin_key(text: str, readings: Readings) -> tuple[list[str], str]:
+    """A sort key that puts Chinese text in pinyin order: by the first reading of each character, then as written."""
+    spelled = [readings[char][0] if readings.get(char) else char.casefold() for char in text if char.isalnum()]
+    return spelled, text

@@ -144,8 +144,8 @@ def test_fold_keeps_every_character_but_spaces_at_cuts(text: str, width: int) ->
 
 
 def test_plan_keeps_whole_columns_and_leaves_out_the_least_useful_first() -> None:
-    columns = [Column("ID", whole=True), Column("Label", share=2), Column("Figure", whole=True)]
-    columns.append(Column("Quote", drop=3))
+    columns = [Column("ID", whole=True), Column("Label", share=2, least=10), Column("Figure", whole=True)]
+    columns.append(Column("Quote", drop=3, least=10))
     natural = [30, 20, 8, 40]
     assert plan(200, columns, natural) == {0: 30, 1: 20, 2: 8, 3: 40}
     narrow = plan(70, columns, natural)

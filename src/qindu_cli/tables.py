@@ -153,7 +153,6 @@ def cell_lines(one: Cell, width: int, paint: Painter, whole: bool = False) -> li
 # ── the grid ──────────────────────────────────────────────────────────────────
 
 _GAP = 3  # cells between columns; one of margin on the left
-_MIN_FOLD = 10  # the narrowest a folding column may be before columns are left out
 
 
 class Column(NamedTuple):
@@ -162,6 +161,7 @@ class Column(NamedTuple):
     share: int = 1  # of the room left, for a folding column
     drop: int = 0  # the highest leaves first as the terminal narrows; 0: never
     right: bool = False
+    least: int = 16  # the narrowest a folding column may be before columns are left out
 
 
 # A row is cells, or a single Cell drawn across the table (a topic heading).
@@ -178,7 +178,7 @@ def plan(width: int, columns: Sequence[Column], natural: Sequence[int]) -> dict[
     kept = list(range(len(columns)))
 
     def least(i: int) -> int:
-        return natural[i] if columns[i].whole else min(natural[i], _MIN_FOLD)
+        return natural[i] if columns[i].whole else min(natural[i], columns[i].least)
 
     while 1 + _GAP * (len(kept) - 1) + sum(least(i) for i in kept) > width:
         droppable = [i for i in kept if columns[i].drop]
@@ -283,9 +283,15 @@ def _fact_cells(fact: Fact, shown: Sequence[About], highlight: Callable[[str, st
 def _fact_columns(listing: str, lang: Lang, explain: bool) -> tuple[list[About], list[Column]]:
     shown = shown_fields(listing, lang)
     right = listing == INDICATORS
+    least = {"quote": 20, "label": 12, "label_en": 12}  # narrower than this, a column reads badly
     columns = [
         Column(
-            header(f, lang), whole=f.whole, share=3 if f.name == "quote" else 2, drop=f.drop, right=right and f.whole
+            header(f, lang),
+            whole=f.whole,
+            share=3 if f.name == "quote" else 2,
+            drop=f.drop,
+            right=right and f.whole,
+            least=least.get(f.name, 16),
         )
         for f in shown
     ]
@@ -358,7 +364,7 @@ def _sections(result: SectionList, lang: Lang, width: int, paint: Painter) -> Dr
     columns = [
         Column("编号" if zh else "ID", whole=True),
         Column("标题" if zh else "Title", share=1),
-        Column("专题" if zh else "Topics", share=2, drop=1),
+        Column("专题" if zh else "Topics", share=2, drop=1, least=20),
         Column("条数" if zh else "Facts", whole=True, right=True),
     ]
     rows: list[Row] = []

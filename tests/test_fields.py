@@ -81,3 +81,8 @@ def test_every_format_carries_every_field(run: Run, tmp_path: Path) -> None:
     assert all(f["description"] for f in facts["schema"]["fields"])
     shown = [line.split("\t")[0] for line in run("show", fact_id, "--format", "plain").stdout.splitlines()]
     assert set(shown) <= set(NAMES) and {"id", "raw", "quote", "normalized"} <= set(shown)
+
+
+def test_the_readme_lists_the_columns_of_tsv_and_csv_as_they_are() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`{', '.join(flat_names())}`" in readme

@@ -24,8 +24,8 @@ def test_plain_ids_feed_show_through_xargs(run: Run) -> None:
     lines = run("search", "就业").stdout.splitlines()
     ids = [line.split("\t")[0] for line in lines]
     assert len(ids) >= 6
-    for fact_id in ids:
-        assert run("show", fact_id, "--json").exit_code == 0, fact_id
+    shown = json.loads(run("show", *ids, "--json").stdout)
+    assert [fact["id"] for fact in shown] == ids
 
 
 def test_plain_numbers_sum_with_awk(run: Run) -> None:

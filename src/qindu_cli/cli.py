@@ -440,21 +440,26 @@ def search(
 @command
 def show(
     ctx: typer.Context,
-    fact_id: str = typer.Argument(
-        ..., metavar="FACT_ID", help="A fact id, or its last part when that is unique.", autocompletion=complete_fact
+    fact_ids: list[str] = typer.Argument(
+        ...,
+        metavar="FACT_ID...",
+        help="Fact ids, or their last parts when unique; ids piped in work too: … | cut -f1 | xargs qindu show.",
+        autocompletion=complete_fact,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
-    """One fact in full: figure, normalized value, section, topic, tags and its exact quote.
+    """Facts in full: figure, normalized value, section, topic, tags and the exact quote.
+
+    With one id, --json gives the fact's object; with several, a list of them.
 
     Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs --json
     """
-    from qindu_cli.results import OneFact
+    from qindu_cli.results import FactsInFull
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    _emit(ctx, OneFact(book, book.fact_by_slug(fact_id)), output)
+    _emit(ctx, FactsInFull(book, [book.fact_by_slug(fact_id) for fact_id in fact_ids]), output)
 
 
 class Sort(str, Enum):

@@ -15,12 +15,12 @@ from enum import Enum
 from typing import Any
 
 from qindu_cli.fields import About, field, listed
-from qindu_cli.model import Fact
+from qindu_cli.model import Fact, FactBook
 from qindu_cli.results import (
     SECTION_COLUMNS,
     Dataset,
     FactList,
-    OneFact,
+    FactsInFull,
     Result,
     SectionFacts,
     SectionList,
@@ -98,10 +98,9 @@ def header(about: About, lang: Lang) -> str:
     return about.en if lang is Lang.EN else about.zh
 
 
-def show_lines(result: OneFact, lang: Lang, thousands: bool) -> list[tuple[str, str]]:
+def show_lines(book: FactBook, fact: Fact, lang: Lang, thousands: bool) -> list[tuple[str, str]]:
     """`show`'s lines: every field that has a value, by name; section and topic with their titles."""
-    fact = result.fact
-    section = result.book.section(fact.section)
+    section = book.section(fact.section)
     topic = section.topic(fact.topic)
     titles = {
         "section": section.title_en if lang is Lang.EN else section.title,
@@ -126,8 +125,9 @@ def display(result: Result, lang: Lang, thousands: bool = False) -> tuple[list[s
     """The columns of a result as plain and markdown show them: names and rows of text."""
     if isinstance(result, SectionList):
         return list(SECTION_COLUMNS), [section_cells(one) for one in result.json()]
-    if isinstance(result, OneFact):
-        return ["field", "value"], [list(line) for line in show_lines(result, lang, thousands)]
+    if isinstance(result, FactsInFull):
+        lines = [line for fact in result.facts for line in show_lines(result.book, fact, lang, thousands)]
+        return ["field", "value"], [list(line) for line in lines]
     if isinstance(result, Dataset):
         return every_field(result)
     shown = shown_fields(result.listing, lang)

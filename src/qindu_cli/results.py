@@ -74,17 +74,19 @@ class SectionList(NamedTuple):
         return self.json()
 
 
-class OneFact(NamedTuple):
-    """One fact in full, with the titles of its section and topic."""
+class FactsInFull(NamedTuple):
+    """Facts as `show` gives them: every field, with the titles of their section and topic."""
 
     book: FactBook
-    fact: Fact
+    facts: Sequence[Fact]
 
-    def json(self) -> dict[str, Any]:
-        return record(self.fact)
+    def json(self) -> dict[str, Any] | list[dict[str, Any]]:
+        """The fact's object, or a list of them when several were asked for."""
+        records = self.jsonl()
+        return records[0] if len(records) == 1 else records
 
     def jsonl(self) -> list[dict[str, Any]]:
-        return [record(self.fact)]
+        return [record(fact) for fact in self.facts]
 
 
 class Dataset(NamedTuple):
@@ -108,7 +110,7 @@ class Dataset(NamedTuple):
         return [record(fact) for fact in self.book.facts]
 
 
-Result = FactList | SectionFacts | SectionList | OneFact | Dataset
+Result = FactList | SectionFacts | SectionList | FactsInFull | Dataset
 
 # The columns of a section in tsv, csv, plain and markdown; sections are not facts.
 SECTION_COLUMNS = ("id", "title", "title_en", "topics", "facts")
@@ -135,8 +137,6 @@ def section_cells(one: dict[str, Any]) -> list[str]:
 
 def facts_of(result: Result) -> Sequence[Fact]:
     """The facts a result lists, or none for the list of sections."""
-    if isinstance(result, OneFact):
-        return [result.fact]
     return [] if isinstance(result, SectionList) else result.facts
 
 
@@ -145,4 +145,4 @@ def every_column() -> list[str]:
     return [column.name for column in columns()]
 
 
-__all__ = ["FACTS", "INDICATORS", "Dataset", "FactList", "OneFact", "Result", "SectionFacts", "SectionList"]
+__all__ = ["FACTS", "INDICATORS", "Dataset", "FactList", "FactsInFull", "Result", "SectionFacts", "SectionList"]

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from qindu_cli.fields import INDICATORS, About
 from qindu_cli.model import Fact
 from qindu_cli.render import Lang, header, show_lines, shown_fields, value_text, visible
-from qindu_cli.results import FactList, OneFact, SectionFacts, SectionList, Spans, section_record
+from qindu_cli.results import FactList, FactsInFull, SectionFacts, SectionList, Spans, section_record
 
 # ── cells of text ─────────────────────────────────────────────────────────────
 
@@ -301,21 +301,22 @@ def _fact_columns(listing: str, lang: Lang, explain: bool) -> tuple[list[About],
     return shown, columns
 
 
-def draw(result: FactList | SectionFacts | SectionList | OneFact, lang: Lang, width: int, colour: bool) -> Drawing:
+def draw(result: FactList | SectionFacts | SectionList | FactsInFull, lang: Lang, width: int, colour: bool) -> Drawing:
     """A result as the terminal shows it, no line wider than `width`."""
     paint = Painter(colour)
     width = max(width, 20)
     if isinstance(result, SectionList):
         return _sections(result, lang, width, paint)
-    if isinstance(result, OneFact):
-        lines = show_lines(result, lang, thousands=True)
-        heading = Cell(visible(result.fact.id), "bold")
-        raw = result.fact.raw
-        described = []
-        for key, value in lines[1:]:
-            figure = _figure_in(value, raw) if key == "quote" else []
-            described.append((key, cell(value, figure, keep=figure), key in ("raw", "normalized")))
-        return Drawing("\n".join(blocks(width, [(heading, described)], paint)) + "\n", [])
+    if isinstance(result, FactsInFull):
+        items = []
+        for fact in result.facts:
+            lines = show_lines(result.book, fact, lang, thousands=True)
+            described = []
+            for key, value in lines[1:]:
+                figure = _figure_in(value, fact.raw) if key == "quote" else []
+                described.append((key, cell(value, figure, keep=figure), key in ("raw", "normalized")))
+            items.append((Cell(visible(fact.id), "bold"), described))
+        return Drawing("\n".join(blocks(width, items, paint)) + "\n", [])
     return _facts(result, lang, width, paint)
 
 

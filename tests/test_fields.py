@@ -47,6 +47,7 @@ def test_every_derived_list_has_every_field() -> None:
     assert len(fields.cells(fact)) == len(fields.sql_values(fact)) == len(flat_names())
     assert [d.split()[0] for d in fields.sql_columns()] == flat_names()
     assert [f["name"] for f in fields.table_schema({})] == flat_names()
+    assert list(fields.descriptions()) == flat_names()
     assert list(_FACT) == [f.name for f in fields.fields() if not f.computed]
     assert [name for name, _ in fields.layout()] == NAMES
     for one in book.facts:

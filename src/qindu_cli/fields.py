@@ -12,8 +12,6 @@ A field's `kind` says how its value is typed everywhere (`KINDS`): text, a numbe
 into one column per part (`normalized_value`, `normalized_unit`).
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -118,7 +116,7 @@ def _json(kind: str, value: Any) -> Any:
     return value
 
 
-def record(fact: Fact) -> dict[str, Any]:
+def record(fact: "Fact") -> dict[str, Any]:
     """The one JSON shape of a fact: every field by name, objects as objects, null when unknown."""
     out: dict[str, Any] = {}
     for f in fields():
@@ -150,7 +148,7 @@ def columns() -> list[Column]:
     return out
 
 
-def _flat(fact: Fact) -> list[Any]:
+def _flat(fact: "Fact") -> list[Any]:
     values: list[Any] = []
     for f in fields():
         value = getattr(fact, f.name)
@@ -158,7 +156,7 @@ def _flat(fact: Fact) -> list[Any]:
     return values
 
 
-def cells(fact: Fact) -> list[str]:
+def cells(fact: "Fact") -> list[str]:
     """A fact as CSV or TSV cells, in `columns()` order: empty when unknown, tags joined by `;`."""
     out = []
     for column, value in zip(columns(), _flat(fact), strict=True):
@@ -169,6 +167,11 @@ def cells(fact: Fact) -> list[str]:
         else:
             out.append(str(value))
     return out
+
+
+def descriptions() -> dict[str, str]:
+    """Each flat column's one-sentence description, for tools that show columns (Datasette)."""
+    return {column.name: column.about.description for column in columns()}
 
 
 def sql_columns() -> list[str]:
@@ -189,7 +192,7 @@ def sql_columns() -> list[str]:
     return out
 
 
-def sql_values(fact: Fact) -> list[Any]:
+def sql_values(fact: "Fact") -> list[Any]:
     """A fact's values for the SQLite table, in `columns()` order."""
     import json
 
@@ -230,12 +233,12 @@ def layout() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     return tuple((f.name, f.parts) for f in fields())
 
 
-def pack(fact: Fact) -> tuple[Any, ...]:
+def pack(fact: "Fact") -> tuple[Any, ...]:
     """A fact as a tuple of strings, tuples and None."""
     return tuple(tuple(v) if isinstance(v, tuple) else v for v in (getattr(fact, f.name) for f in fields()))
 
 
-def unpack(values: Sequence[Any]) -> Fact:
+def unpack(values: Sequence[Any]) -> "Fact":
     """The fact `pack` made these values from."""
     from qindu_cli.model import Fact
 

@@ -7,9 +7,6 @@ Control characters are shown escaped in plain, tsv and markdown; JSON and CSV ke
 string. The terminal's table is drawn by `tables`, which reads this module, never the reverse.
 """
 
-from __future__ import annotations
-
-import re
 from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
@@ -199,12 +196,14 @@ def tab_lines(rows: Sequence[Sequence[str]]) -> str:
     return "".join("\t".join(visible(value) for value in row) + "\n" for row in rows)
 
 
-_MARKDOWN = re.compile(r"[\\`*_\[\]<>|~&:]|(?<=www)\.", re.IGNORECASE)
+_MARKDOWN = r"[\\`*_\[\]<>|~&:]|(?<=www)\."
 
 
 def markdown_escaped(text: str) -> str:
     """Text a Markdown renderer shows as written: no link, emphasis, HTML, code or cell break in it."""
-    return _MARKDOWN.sub(lambda found: "\\" + found.group(), visible(text))
+    import re
+
+    return re.sub(_MARKDOWN, lambda found: "\\" + found.group(), visible(text), flags=re.IGNORECASE)
 
 
 def as_markdown(result: Result, lang: Lang) -> str:

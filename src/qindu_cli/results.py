@@ -1,14 +1,13 @@
 """What the listing commands return: plain results, turned into text only by the format asked for.
 
 A result holds facts and what they were found with; it computes nothing for a format. The
-formats (`render` for text, `tables` for the terminal) read it through the few questions
-every result answers: its JSON, its records one by one, its columns.
+formats (`render` for text, `tables` for the terminal) read it through the two questions
+every result answers: its JSON, and its records one by one. Results are plain classes with
+slots: built on every run, they cost nothing to define.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from qindu_cli.fields import FACTS, INDICATORS, columns, record
 from qindu_cli.model import Fact, FactBook, Section
@@ -16,19 +15,25 @@ from qindu_cli.model import Fact, FactBook, Section
 if TYPE_CHECKING:
     from qindu_cli.search import TermMatch
 
-if TYPE_CHECKING:
-    from qindu_cli.search import TermMatch
-
 Spans = list[tuple[int, int]]
 
 
-class FactList(NamedTuple):
+class FactList:
     """Facts as `search` (best first) or `indicators` (filtered, sorted) found them."""
 
-    facts: Sequence[Fact]
-    listing: str = FACTS  # the columns a listing shows: fields.FACTS or fields.INDICATORS
-    matches: Sequence[Sequence[TermMatch]] | None = None  # why each fact matched, with --explain
-    highlight: Callable[[str, str], Spans] | None = None  # what matched in a text shown as a field
+    __slots__ = ("facts", "highlight", "listing", "matches")
+
+    def __init__(
+        self,
+        facts: Sequence[Fact],
+        listing: str = FACTS,  # the columns a listing shows: fields.FACTS or fields.INDICATORS
+        matches: Sequence[Sequence["TermMatch"]] | None = None,  # why each fact matched, with --explain
+        highlight: Callable[[str, str], Spans] | None = None,  # what matched in a text shown as a field
+    ) -> None:
+        self.facts = facts
+        self.listing = listing
+        self.matches = matches
+        self.highlight = highlight
 
     def json(self) -> list[dict[str, Any]]:
         return self.jsonl()
@@ -47,13 +52,16 @@ class FactList(NamedTuple):
         return ["; ".join(match.describe() for match in matches) for matches in self.matches]
 
 
-class SectionFacts(NamedTuple):
+class SectionFacts:
     """One part of the report, its topics, and its facts (of one topic, if asked)."""
 
-    book: FactBook
-    section: Section
-    facts: Sequence[Fact]
-    listing: str = FACTS
+    __slots__ = ("book", "facts", "section")
+    listing = FACTS
+
+    def __init__(self, book: FactBook, section: Section, facts: Sequence[Fact]) -> None:
+        self.book = book
+        self.section = section
+        self.facts = facts
 
     def json(self) -> dict[str, Any]:
         return section_record(self.book, self.section) | {"facts": self.jsonl()}
@@ -62,10 +70,13 @@ class SectionFacts(NamedTuple):
         return [record(fact) for fact in self.facts]
 
 
-class SectionList(NamedTuple):
+class SectionList:
     """Every part of the report, with its topics and how many facts each holds."""
 
-    book: FactBook
+    __slots__ = ("book",)
+
+    def __init__(self, book: FactBook) -> None:
+        self.book = book
 
     def json(self) -> list[dict[str, Any]]:
         return [section_record(self.book, section) for section in self.book.sections]
@@ -74,11 +85,14 @@ class SectionList(NamedTuple):
         return self.json()
 
 
-class FactsInFull(NamedTuple):
+class FactsInFull:
     """Facts as `show` gives them: every field, with the titles of their section and topic."""
 
-    book: FactBook
-    facts: Sequence[Fact]
+    __slots__ = ("book", "facts")
+
+    def __init__(self, book: FactBook, facts: Sequence[Fact]) -> None:
+        self.book = book
+        self.facts = facts
 
     def json(self) -> dict[str, Any] | list[dict[str, Any]]:
         """The fact's object, or a list of them when several were asked for."""
@@ -89,14 +103,14 @@ class FactsInFull(NamedTuple):
         return [record(fact) for fact in self.facts]
 
 
-class Dataset(NamedTuple):
+class Dataset:
     """The whole fact book, as `export` writes it: source, sections and every fact."""
 
-    book: FactBook
+    __slots__ = ("book", "facts")
 
-    @property
-    def facts(self) -> Sequence[Fact]:
-        return self.book.facts
+    def __init__(self, book: FactBook) -> None:
+        self.book = book
+        self.facts = book.facts
 
     def json(self) -> dict[str, Any]:
         source = self.book.source

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import sqlite3
@@ -17,7 +16,7 @@ from qindu_cli.load import load
 from qindu_cli.model import Fact
 from qindu_cli.schema import _FACT
 
-NAMES = [f.name for f in dataclasses.fields(Fact)]
+NAMES = list(Fact._fields)
 
 
 def flat_names() -> list[str]:

@@ -1,6 +1,6 @@
 """How each field of a fact is declared, and every list derived from that one declaration.
 
-Each field of `model.Fact` carries an `About` in its dataclass metadata: what it holds, its
+Each field of `model.Fact` is annotated with an `About`: what it holds, its
 headers, whether the fact file gives it, and which listings show it. Every place a fact
 becomes something else reads it here: the JSON object, CSV and TSV columns and cells, the
 SQLite table and its insert, the data package's Table Schema, the fact file's rules, the
@@ -56,7 +56,7 @@ class About(NamedTuple):
     listings: tuple[str, ...] = ()  # the listings that show it as a column
     whole: bool = False  # never folded in a table (ids, figures); other columns fold
     drop: int = 0  # as a table narrows, columns with the highest number leave first; 0: never
-    name: str = ""  # the field's name: read from the dataclass
+    name: str = ""  # the field's name, read from `Fact`
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
@@ -64,9 +64,9 @@ class About(NamedTuple):
         return tuple(zip(self.shape._fields, self.part_kinds, strict=True)) if self.shape else ()
 
 
-def about(kind: str, description: str, zh: str, en: str, **more: Any) -> dict[str, About]:
-    """The metadata of a field of `Fact`: `field(metadata=about("text", "…", "标签", "Label"))`."""
-    return {"qindu": About(kind, description, zh, en, **more)}
+def about(kind: str, description: str, zh: str, en: str, **more: Any) -> About:
+    """What a field of `Fact` is: `label: Annotated[str, about("text", "…", "标签", "Label")]`."""
+    return About(kind, description, zh, en, **more)
 
 
 _FIELDS: tuple[About, ...] = ()
@@ -76,11 +76,9 @@ def fields() -> tuple[About, ...]:
     """Every field of a fact, in order, named."""
     global _FIELDS
     if not _FIELDS:
-        import dataclasses
-
         from qindu_cli.model import Fact
 
-        _FIELDS = tuple(f.metadata["qindu"]._replace(name=f.name) for f in dataclasses.fields(Fact))
+        _FIELDS = tuple(Fact.__annotations__[name].__metadata__[0]._replace(name=name) for name in Fact._fields)
     return _FIELDS
 
 
@@ -234,16 +232,14 @@ def layout() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
 
 
 def pack(fact: "Fact") -> tuple[Any, ...]:
-    """A fact as a tuple of strings, tuples and None."""
-    return tuple(tuple(v) if isinstance(v, tuple) else v for v in (getattr(fact, f.name) for f in fields()))
+    """A fact as a tuple of strings, plain tuples and None, which marshal can hold."""
+    return tuple(tuple(value) if isinstance(value, tuple) else value for value in fact)
 
 
 def unpack(values: Sequence[Any]) -> "Fact":
     """The fact `pack` made these values from."""
     from qindu_cli.model import Fact
 
-    built = {
-        f.name: (f.shape(*value) if f.shape and value is not None else value)
-        for f, value in zip(fields(), values, strict=True)
-    }
-    return Fact(**built)
+    return Fact._make(
+        f.shape(*value) if f.shape and value is not None else value for f, value in zip(fields(), values, strict=True)
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from qindu_cli.fields import INDICATORS, About
+from qindu_cli.fields import INDICATORS, About, field
 from qindu_cli.model import Fact
 from qindu_cli.render import Lang, header, show_lines, shown_fields, value_text, visible
 from qindu_cli.results import FactList, FactsInFull, SectionFacts, SectionList, Spans, section_record
@@ -314,7 +314,7 @@ def draw(result: FactList | SectionFacts | SectionList | FactsInFull, lang: Lang
             described = []
             for key, value in lines[1:]:
                 figure = _figure_in(value, fact.raw) if key == "quote" else []
-                described.append((key, cell(value, figure, keep=figure), key in ("raw", "normalized")))
+                described.append((key, cell(value, figure, keep=figure), field(key).whole))
             items.append((Cell(visible(fact.id), "bold"), described))
         return Drawing("\n".join(blocks(width, items, paint)) + "\n", [])
     return _facts(result, lang, width, paint)

@@ -84,14 +84,14 @@ def test_explain_is_carried_by_every_format(run: Run, fmt: Format) -> None:
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     if fmt is Format.JSON:
-        assert json.loads(out)[0]["match"] == [{"term": "jiuye", "field": "label", "form": "pinyin"}]
+        assert json.loads(out)[0]["match"] == [{"term": "jiuye", "field": "label", "form": "pinyin", "text": "就业"}]
     elif fmt is Format.JSONL:
         assert json.loads(out.splitlines()[0])["match"][0]["form"] == "pinyin"
     elif fmt is Format.CSV:
         rows = list(csv.DictReader(io.StringIO(out)))
         assert rows[0]["match"] == "jiuye: label by pinyin"
     elif fmt is Format.TABLE:
-        assert "jiuye: tag by pinyin" in out and "匹配" in out
+        assert "jiuye: label by pinyin" in out and "匹配" in out
     else:
         assert "jiuye: label by pinyin" in re.sub(r"\\(.)", r"\1", out)
 

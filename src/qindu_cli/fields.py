@@ -13,24 +13,18 @@ into one column per part (`normalized_value`, `normalized_unit`).
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qindu_cli.model import Fact
 
 
-class Kind(NamedTuple):
-    """How values of one kind are stored in SQLite and described in a Table Schema."""
-
-    sql: str
-    table_schema: str
-
-
+# How values of each kind are stored: kind -> (SQLite type, Table Schema type).
 KINDS = {
-    "text": Kind("text", "string"),
-    "number": Kind("numeric", "number"),  # decimal text in the model, a number in JSON and SQL
-    "integer": Kind("integer", "integer"),
-    "tags": Kind("text", "string"),  # a JSON array in SQLite, joined by ; in CSV
+    "text": ("text", "string"),
+    "number": ("numeric", "number"),  # decimal text in the model, a number in JSON and SQL
+    "integer": ("integer", "integer"),
+    "tags": ("text", "string"),  # a JSON array in SQLite, joined by ; in CSV
 }
 
 # The listings that show a field as a column: lists of facts (search, section) and of indicators.
@@ -38,25 +32,48 @@ FACTS, INDICATORS = "facts", "indicators"
 LISTINGS = (FACTS, INDICATORS)
 
 
-class About(NamedTuple):
-    """Everything qindu says about one field of a fact."""
+class About:
+    """Everything qindu says about one field of a fact.
 
-    kind: str  # a key of KINDS, or "object" with parts
-    description: str  # one sentence: what the field holds
-    zh: str  # header in Chinese
-    en: str  # header in English
-    required: bool = False  # every fact has it (else null when unknown)
-    enum: tuple[str, ...] = ()
-    pattern: str | None = None  # a regular expression the fact file's text must match, with `hint`
-    hint: str = ""
-    computed: bool = False  # worked out when the file is checked, not a key of the fact file
-    shape: Any = None  # an object's class: a NamedTuple whose fields are its keys
-    part_kinds: tuple[str, ...] = ()  # the kind of each key of an object
-    references: str | None = None  # the table whose id it holds: sections, topics
-    listings: tuple[str, ...] = ()  # the listings that show it as a column
-    whole: bool = False  # never folded in a table (ids, figures); other columns fold
-    drop: int = 0  # as a table narrows, columns with the highest number leave first; 0: never
-    name: str = ""  # the field's name, read from `Fact`
+    A plain class with slots rather than a named tuple: one is built for every field at every
+    start, and a class of sixteen attributes costs nothing to define this way.
+    """
+
+    __slots__ = (
+        "computed", "description", "drop", "en", "enum", "hint", "kind", "listings", "name", "part_kinds",
+        "pattern", "references", "required", "shape", "whole", "zh",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        kind: str,  # a key of KINDS, or "object" with parts
+        description: str,  # one sentence: what the field holds
+        zh: str,  # header in Chinese
+        en: str,  # header in English
+        *,
+        required: bool = False,  # every fact has it (else null when unknown)
+        enum: tuple[str, ...] = (),
+        pattern: str | None = None,  # a regular expression the fact file's text must match, with `hint`
+        hint: str = "",
+        computed: bool = False,  # worked out when the file is checked, not a key of the fact file
+        shape: Any = None,  # an object's class: a named tuple whose fields are its keys
+        part_kinds: tuple[str, ...] = (),  # the kind of each key of an object
+        references: str | None = None,  # the table whose id it holds: sections, topics
+        listings: tuple[str, ...] = (),  # the listings that show it as a column
+        whole: bool = False,  # never folded in a table (ids, figures); other columns fold
+        drop: int = 0,  # as a table narrows, columns with the highest number leave first; 0: never
+        name: str = "",  # the field's name, read from `Fact`
+    ) -> None:
+        self.kind, self.description, self.zh, self.en = kind, description, zh, en
+        self.required, self.enum, self.pattern, self.hint = required, enum, pattern, hint
+        self.computed, self.shape, self.part_kinds, self.references = computed, shape, part_kinds, references
+        self.listings, self.whole, self.drop, self.name = listings, whole, drop, name
+
+    def replace(self, **changes: Any) -> "About":
+        """A copy with some attributes changed."""
+        values = {name: getattr(self, name) for name in self.__slots__} | changes
+        kind, description, zh, en = (values.pop(key) for key in ("kind", "description", "zh", "en"))
+        return About(kind, description, zh, en, **values)
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
@@ -78,7 +95,7 @@ def fields() -> tuple[About, ...]:
     if not _FIELDS:
         from qindu_cli.model import Fact
 
-        _FIELDS = tuple(Fact.__annotations__[name].__metadata__[0]._replace(name=name) for name in Fact._fields)
+        _FIELDS = tuple(Fact.__annotations__[name].__metadata__[0].replace(name=name) for name in Fact._fields)
     return _FIELDS
 
 
@@ -129,10 +146,15 @@ def record(fact: "Fact") -> dict[str, Any]:
 # ── CSV, TSV and SQLite: one column per part of an object ────────────────────
 
 
-class Column(NamedTuple):
-    name: str  # CSV header and SQL column
-    kind: str
-    about: About  # the field it belongs to
+class Column:
+    """A flat column of a fact: a field, or a part of an object field."""
+
+    __slots__ = ("about", "kind", "name")
+
+    def __init__(self, name: str, kind: str, about: About) -> None:
+        self.name = name  # CSV header and SQL column
+        self.kind = kind
+        self.about = about  # the field it belongs to
 
 
 def columns() -> list[Column]:
@@ -177,7 +199,7 @@ def sql_columns() -> list[str]:
     out = []
     for column in columns():
         about = column.about
-        definition = f"{column.name} {KINDS[column.kind].sql}"
+        definition = f"{column.name} {KINDS[column.kind][0]}"
         if about.name == "id":
             definition += " primary key"
         elif about.required:
@@ -216,7 +238,7 @@ def table_schema(enums: dict[str, Sequence[str]]) -> list[dict[str, Any]]:
             constraints["enum"] = allowed
         described = {
             "name": column.name,
-            "type": KINDS[column.kind].table_schema,
+            "type": KINDS[column.kind][1],
             "description": column.about.description,
         }
         out.append(described | ({"constraints": constraints} if constraints else {}))

@@ -87,7 +87,7 @@ def value_text(fact: Fact, about: About, thousands: bool = False) -> str:
 
 def shown_fields(listing: str, lang: Lang) -> list[About]:
     """The columns a listing shows, the English label standing in for the label with --lang en."""
-    english = field("label_en")._replace(listings=field("label").listings)
+    english = field("label_en").replace(listings=field("label").listings)
     return [english if lang is Lang.EN and f.name == "label" else f for f in listed(listing)]
 
 

@@ -134,9 +134,10 @@ def _json(kind: str, value: Any) -> Any:
 def record(fact: "Fact") -> dict[str, Any]:
     """The one JSON shape of a fact: every field by name, objects as objects, null when unknown."""
     out: dict[str, Any] = {}
-    for f in fields():
-        value = getattr(fact, f.name)
-        if f.parts and value is not None:
+    for f, value in zip(fields(), fact, strict=True):
+        if value is None or f.kind == "text":
+            out[f.name] = value
+        elif f.parts:
             out[f.name] = {part: _json(kind, item) for (part, kind), item in zip(f.parts, value, strict=True)}
         else:
             out[f.name] = _json(f.kind, value)
@@ -262,6 +263,16 @@ def unpack(values: Sequence[Any]) -> "Fact":
     """The fact `pack` made these values from."""
     from qindu_cli.model import Fact
 
-    return Fact._make(
-        f.shape(*value) if f.shape and value is not None else value for f, value in zip(fields(), values, strict=True)
-    )
+    global _OBJECTS
+    if _OBJECTS is None:
+        _OBJECTS = [(i, f.shape) for i, f in enumerate(fields()) if f.shape]
+    if len(values) != len(_FIELDS):
+        raise ValueError("a fact of another layout")
+    built = list(values)
+    for i, shape in _OBJECTS:
+        if built[i] is not None:
+            built[i] = shape(*built[i])
+    return Fact._make(built)
+
+
+_OBJECTS: list[tuple[int, Any]] | None = None  # where the object fields are, and their classes

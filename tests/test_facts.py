@@ -79,7 +79,8 @@ def test_the_figures_people_ask_for_first_are_right(book: FactBook) -> None:
     assert (str(jobs.value), jobs.unit, jobs.qualifier) == ("9717", "人", None)
     rate = book.fact("livelihood.jobs.urban-unemployment-rate")
     assert (str(rate.value), rate.unit) == ("2.68", "%")
-    assert book.fact("economy.projects.funds-in-place").normalized == (Decimal("10090000000"), "元")
+    normalized = book.fact("economy.projects.funds-in-place").normalized
+    assert normalized is not None and (normalized.number, normalized.unit) == (Decimal("10090000000"), "元")
     more = book.fact("economy.innovation.new-market-entities")
     assert (str(more.value), more.unit, more.qualifier) == ("9100", "户", "more_than")
 

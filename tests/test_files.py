@@ -290,17 +290,17 @@ def test_a_full_disk_is_74_in_one_line_and_the_old_export_stays(tmp_path: Path, 
 # export, a SQLite journal open, it says so in a file and waits to be stopped.
 HALFWAY = """
 import pathlib, sys, time
-from qindu_cli import cli, export
-name = {"sqlite": "search_text", "datapackage": "fact_row"}[sys.argv.pop(1)]
+from qindu_cli import cli, fields
+name = {"sqlite": "sql_values", "datapackage": "cells"}[sys.argv.pop(1)]
 halfway = pathlib.Path(sys.argv.pop(1))
-real, calls = getattr(export, name), []
+real, calls = getattr(fields, name), []
 def slowed(*args):
     calls.append(1)
     if len(calls) == 100:
         halfway.write_text("halfway")
         time.sleep(60)
     return real(*args)
-setattr(export, name, slowed)
+setattr(fields, name, slowed)
 cli.main()
 """
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 
-from conftest import ROOT
+import pytest
+from conftest import ROOT, Run
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
@@ -25,3 +27,33 @@ def test_ci_runs_the_readme_test_command_in_its_own_fresh_environment() -> None:
     inside_venv = tests.split(" && ", 2)[2]  # after creating and activating .venv
     assert inside_venv in CI.splitlines()
     assert "python3 -m venv" in CI and "qindu validate --source" in CI
+
+
+TOUR_WIDTH = 100
+
+
+def _tour_blocks(text: str) -> list[tuple[str, str]]:
+    """Each `$ qindu …` command in the README's output blocks, with the output shown under it."""
+    found = []
+    for block in re.findall(r"```\n(\$ qindu .*?)```", text, flags=re.S):
+        for chunk in re.split(r"\n(?=\$ qindu )", block):
+            command, _, output = chunk.partition("\n")
+            found.append((command, output.rstrip("\n") + "\n"))
+    return found
+
+
+def test_the_tour_is_what_qindu_prints(run: Run, request: pytest.FixtureRequest) -> None:
+    """The README's examples are real output at 100 columns; `--update-golden` rewrites them."""
+    text = README
+    blocks = _tour_blocks(text)
+    assert len(blocks) >= 6
+    for command, shown in blocks:
+        args = shlex.split(command)[2:]
+        table = [] if args[0] == "chart" else ["--format", "table"]
+        printed = run("--no-color", *args, *table, env={"COLUMNS": str(TOUR_WIDTH)}).stdout
+        if request.config.getoption("--update-golden"):
+            text = text.replace(f"{command}\n{shown}", f"{command}\n{printed}", 1)
+        else:
+            assert printed == shown, command
+    if text != README:
+        (ROOT / "README.md").write_text(text, encoding="utf-8")

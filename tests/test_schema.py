@@ -30,8 +30,8 @@ def test_the_small_fixture_is_valid() -> None:
     book, _ = parse(SMALL.encode(), "small.yaml")
     assert [f.id for f in book.facts][:1] == ["economy.projects.funds-in-place"]
     funds = book.fact("economy.projects.funds-in-place")
-    assert (funds.value, funds.base_value, funds.base_unit) == ("100.9", "10090000000", "元")
-    assert funds.normalized == (Decimal("10090000000"), "元")
+    assert (funds.value, funds.normalized) == ("100.9", ("10090000000", "元"))
+    assert funds.normalized is not None and funds.normalized.number == Decimal("10090000000")
 
 
 @pytest.mark.parametrize(

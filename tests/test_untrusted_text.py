@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ def test_csv_keeps_the_exact_strings(run: Run, hostile: str) -> None:
 def test_markup_prints_literally_and_control_characters_are_escaped(run: Run, hostile: str, fmt: str) -> None:
     for lang in ("zh", "en"):
         out = run("--facts", hostile, "--no-color", "--lang", lang, "search", "100.9", "--format", fmt).stdout
+        if fmt == "markdown":  # as a renderer shows it: each escaped character as itself
+            out = re.sub(r"\\(.)", r"\1", out)
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
         assert "\\x1b]0;pwned\\x07" in out.replace("\n", "").replace(" ", "")
         if lang == "zh":
@@ -54,8 +57,8 @@ def test_markup_prints_literally_and_control_characters_are_escaped(run: Run, ho
 def test_tab_and_newline_in_data_do_not_break_plain_records(run: Run, hostile: str) -> None:
     out = run("--facts", hostile, "--lang", "en", "search", "100.9").stdout
     lines = out.splitlines()
-    assert len(lines) == 2 and all(line.count("\t") == 3 for line in lines)
-    assert "evil\\tnext\\nline" in lines[1]
+    assert len(lines) == 1 and lines[0].count("\t") == 3
+    assert "evil\\tnext\\nline" in lines[0]
 
 
 def test_colour_tables_carry_only_qindu_own_escape_codes(run: Run, hostile: str) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, overload
 
-from qindu_cli import __version__
+from qindu_cli import __version__, fields
 from qindu_cli.errors import QinduError
 
 try:  # blake2b without loading OpenSSL, which hashlib does first: 2 ms of every start
@@ -184,7 +184,7 @@ def _well_formed(data: Any, key: str) -> bool:
         facts, corpus, starts = book["facts"], index["corpus"], index["starts"]
         return (
             data["key"] == key
-            and book["fields"] == Fact._fields
+            and book["fields"] == fields.layout()
             and _strings(book["source"], 6, optional=True)
             and type(book["sections"]) is tuple
             and all(
@@ -221,15 +221,12 @@ def _strings(value: Any, count: int, optional: bool = False) -> bool:
 
 
 def _fact(row: Any) -> Fact:
-    """A decoded fact, when it has the shape of one."""
-    if type(row) is not tuple or len(row) != len(Fact._fields):
+    """A decoded fact, when it has the shape of one: strings, None, and tuples of strings."""
+    if type(row) is not tuple or not all(
+        value is None or type(value) is str or (type(value) is tuple and _strings(value, len(value))) for value in row
+    ):
         raise DamagedEntry
-    for name, value in zip(Fact._fields, row, strict=True):
-        if name == "tags" and not _strings(value, len(value) if type(value) is tuple else -1):
-            raise DamagedEntry
-        if name != "tags" and value is not None and type(value) is not str:
-            raise DamagedEntry
-    return Fact._make(row)
+    return fields.unpack(row)
 
 
 class DamagedEntry(QinduError):
@@ -248,8 +245,8 @@ def book_to_data(book: FactBook) -> dict[str, Any]:
         "sections": tuple(
             (sec.id, sec.title, sec.title_en, tuple(tuple(topic) for topic in sec.topics)) for sec in book.sections
         ),
-        "facts": tuple(marshal.dumps(tuple(fact)) for fact in book.facts),
-        "fields": Fact._fields,  # an entry written for another layout of a fact is a miss
+        "facts": tuple(marshal.dumps(fields.pack(fact)) for fact in book.facts),
+        "fields": fields.layout(),  # an entry written for another layout of a fact is a miss
     }
 
 

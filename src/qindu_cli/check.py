@@ -609,7 +609,7 @@ class Checked(NamedTuple):
     candidates: tuple[str, ...] = ()
 
     def as_record(self) -> dict[str, object]:
-        from qindu_cli.model import json_number
+        from qindu_cli.fields import json_number
 
         claim = self.claim
         normalized = claim.normalized
@@ -681,8 +681,8 @@ def _range(value: Decimal, qualifier: str | None, step: Decimal, some: bool = Fa
 
 def _fact_measure(fact: Fact) -> tuple[Decimal, Decimal, str]:
     """A fact's normalized value, the step of its last written digit in the base unit, and its unit's kind."""
-    normalized = fact.normalized
-    assert normalized is not None and fact.value is not None and fact.unit is not None
+    assert fact.normalized is not None and fact.value is not None and fact.unit is not None
+    normalized = Decimal(fact.normalized.value), fact.normalized.unit
     factor = normalized[0] / Decimal(fact.value) if Decimal(fact.value) else Decimal(1)
     measure = unit_kind(fact.unit)
     kind = measure[2] if measure else "things"
@@ -706,9 +706,8 @@ def _digits(value: Decimal) -> str:
 
 def _error_kind(claim: Claim, fact: Fact, value: Decimal, step: Decimal) -> str | None:
     """The likely slip that turns the report's figure into the claim's, when one fits."""
-    actual = fact.normalized
-    assert actual is not None
-    true = actual[0]
+    assert fact.normalized is not None
+    true = Decimal(fact.normalized.value)
     if claim.number == fact.value:  # the digits are right: the scale word or the unit is not
         fact_scale = _fact_amount(fact) / Decimal(fact.value) if Decimal(fact.value) else Decimal(1)
         return SCALE if claim.scale != fact_scale else WRONG_UNIT

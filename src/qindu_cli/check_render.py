@@ -7,17 +7,13 @@ here prints, and no text of the input or the fact file is read as Rich markup.
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from qindu_cli.check import CONTRADICTED, SUPPORTED, UNVERIFIABLE, Checked
-from qindu_cli.render import Format, Lang, label, visible
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
+from qindu_cli.model import Fact
+from qindu_cli.render import Format, Lang, visible
 
 SYMBOLS = {SUPPORTED: "✓", CONTRADICTED: "✗", UNVERIFIABLE: "?"}
-STYLES = {SUPPORTED: "bold green", CONTRADICTED: "bold red", UNVERIFIABLE: "bold yellow"}
+STYLES = {SUPPORTED: "supported", CONTRADICTED: "contradicted", UNVERIFIABLE: "unverifiable"}
 COLUMNS = ("line", "start", "end", "claim", "verdict", "report", "fact", "reason")
 
 
@@ -74,58 +70,60 @@ def summary(results: Sequence[Checked]) -> str:
     return f"{len(results)} claim{'s' if len(results) != 1 else ''}: {shown}"
 
 
-def draw(console: "Console", text: str, results: Sequence[Checked], lang: Lang) -> "Text":
-    """The text with its claims marked, then the table of claims, fitted to the console."""
-    from rich.text import Text
+def draw(text: str, results: Sequence[Checked], lang: Lang, width: int, colour: bool) -> str:
+    """The text with its claims marked, then the table of claims, fitted to `width`."""
+    from qindu_cli.tables import Cell, Column, Painter, cell, cell_lines, grid
 
-    from qindu_cli.tables import Column, grid
-
-    styles = {verdict: "" if console.no_color else style for verdict, style in STYLES.items()}
-    marked = _marked(text, results, styles)
-    lines: list[Text] = []
-    for line in marked.split("\n"):
-        lines.extend(line.wrap(console, console.width, overflow="fold") if line.plain else [Text("")])
+    paint = Painter(colour)
+    lines = [shown for shown, _ in cell_lines(Cell(*_marked(text.rstrip("\n"), results, colour)), width, paint)]
     columns = [
-        Column("#", justify="right"),
-        Column("Claim", cap=1),
-        Column("Verdict"),
-        Column("Report"),
-        Column("Quote, fact", share=1),
+        Column("#", whole=True, right=True),
+        Column("Claim", whole=True),
+        Column("Verdict", whole=True),
+        Column("Report", whole=True),
+        Column("Quote, fact", share=1, drop=1),
     ]
-    cells: list[list[Text] | None] = []
+    rows: list[list[Cell]] = []
     for number, result in enumerate(results, 1):
         fact = result.fact
-        cells.append(
+        verdict = f"{SYMBOLS[result.verdict]} {result.verdict}"
+        rows.append(
             [
-                Text(str(number)),
-                Text(visible(result.claim.text)),
-                Text(f"{SYMBOLS[result.verdict]} {result.verdict}", style=styles[result.verdict]),
-                Text(visible(fact.raw or "") if fact else ""),
-                Text(visible(fact.quote) if fact else ""),
+                cell(str(number)),
+                cell(visible(result.claim.text)),
+                cell(verdict, style=STYLES[result.verdict]),
+                cell(visible(fact.raw or "") if fact else ""),
+                cell(visible(fact.quote) if fact else ""),
             ]
         )
         named = f"{fact.id.rsplit('.', 1)[-1]} · {visible(label(fact, lang))}" if fact else ""
         if result.why or named:  # a second line: why, and which fact
-            cells.append([Text(""), Text(result.why), Text(""), Text(""), Text(named)])
-    table = grid(console, columns, cells, title=summary(results))
-    return Text("\n").join([*lines, Text(""), table])
+            rows.append([cell(""), cell(result.why), cell(""), cell(""), cell(named)])
+    table = grid(width, columns, rows, paint)
+    drawn = table[0] if table is not None else [" ".join(r.text for r in row if r.text) for row in rows]
+    return "\n".join([*lines, "", summary(results), *drawn]) + "\n"
 
 
-def _marked(text: str, results: Sequence[Checked], styles: dict[str, str]) -> "Text":
-    """The text, each claim in its verdict's style and followed by its symbol and number."""
-    from rich.text import Text
-
-    out = Text()
-    at = 0
+def _marked(text: str, results: Sequence[Checked], colour: bool) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    """The text, each claim followed by its verdict's symbol and number, and the spans of the claims."""
+    out: list[str] = []
+    marks: list[tuple[int, int]] = []
+    at = length = 0
     for number, result in enumerate(results, 1):
         claim = result.claim
-        out.append(visible_lines(text[at : claim.start]))
-        style = styles[result.verdict]
-        out.append(visible(claim.text), style=style and style + " underline")
-        out.append(f"[{SYMBOLS[result.verdict]}{number}]", style=style)
+        before = visible_lines(text[at : claim.start])
+        shown = visible(claim.text)
+        out += [before, shown, f"[{SYMBOLS[result.verdict]}{number}]"]
+        length += len(before)
+        marks.append((length, length + len(shown)))
+        length += len(shown) + len(out[-1])
         at = claim.end
     out.append(visible_lines(text[at:]))
-    return out
+    return "".join(out), "", tuple(marks) if colour else ()
+
+
+def label(fact: Fact, lang: Lang) -> str:
+    return fact.label_en if lang is Lang.EN else fact.label
 
 
 def visible_lines(text: str) -> str:

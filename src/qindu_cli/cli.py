@@ -20,7 +20,10 @@ from typer.core import TyperGroup
 
 from qindu_cli import __version__
 from qindu_cli.errors import FactFileError, OutputError, QinduError, Terminated, visible
-from qindu_cli.render import Format, Lang, View, figure, render
+from qindu_cli.render import Format, Lang
+
+if TYPE_CHECKING:
+    from qindu_cli.results import Result
 
 if TYPE_CHECKING:
     from qindu_cli.load import Loaded
@@ -88,6 +91,8 @@ class QinduGroup(TyperGroup):
         except BrokenPipeError:
             code = _quiet_broken_pipe()
         except Exception as error:  # a bug: still one line, and a way to report it
+            if _wants_traceback(args):
+                raise
             _stderr(
                 f"qindu: internal error: {type(error).__name__}: {error}; please report it with the command you ran"
             )
@@ -95,6 +100,12 @@ class QinduGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code or 0)
         return code
+
+
+def _wants_traceback(args: Sequence[str] | None) -> bool:
+    """`--traceback` or QINDU_DEBUG=1: show the real error of a bug, not the one-line message."""
+    given = sys.argv[1:] if args is None else args
+    return "--traceback" in given or os.environ.get("QINDU_DEBUG", "") not in ("", "0")
 
 
 _HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
@@ -218,7 +229,12 @@ def _options(
     lang: Lang = typer.Option(
         Lang.ZH, "--lang", envvar="QINDU_LANG", help="Labels and titles in tables: zh or en. JSON carries both."
     ),
-    no_color: bool = typer.Option(False, "--no-color", help="No colour in tables (NO_COLOR is honoured too)."),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="No colour, bold or reverse video: no escape codes at all (NO_COLOR is honoured too)."
+    ),
+    traceback: bool = typer.Option(
+        False, "--traceback", help="On a bug in qindu, show the Python traceback (QINDU_DEBUG=1 does too)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -334,25 +350,45 @@ def _format(fmt: Format | None, as_json: bool) -> Format:
     return Format.TABLE if sys.stdout is not None and sys.stdout.isatty() else Format.PLAIN
 
 
-def _emit(ctx: typer.Context, view: View, fmt: Format) -> None:
-    """Write a view to stdout in `fmt`; a reader that goes away ends the run quietly."""
+def _emit(ctx: typer.Context, result: "Result", fmt: Format) -> None:
+    """Write a result to stdout in `fmt`; a table says on stderr which columns it left out."""
+    lang = _settings(ctx).lang
     if fmt is not Format.TABLE:
-        _out(render(view, fmt))
+        from qindu_cli.render import render
+
+        _out(render(result, fmt, lang))
         return
-    _draw(ctx, view.table)
+    from qindu_cli.results import Dataset
+    from qindu_cli.tables import draw
+
+    assert not isinstance(result, Dataset), "an export is never drawn as a table"
+    width = _terminal_width()
+    drawing = draw(result, lang, width, _colour(ctx))
+    _out(drawing.text)
+    if drawing.left_out:
+        _stderr(
+            f"qindu: left out {', '.join(drawing.left_out)} to fit {width} columns; "
+            "see every column in a wider terminal or with --format plain"
+        )
 
 
-def _draw(ctx: typer.Context, drawing: Callable[[Any], Any]) -> None:
-    """Draw for the terminal (its width, colour unless turned off) and write it in whole lines."""
-    from rich.console import Console
-
-    console = Console(no_color=_settings(ctx).no_color, highlight=False, emoji=False, markup=False, soft_wrap=False)
+def _terminal_width() -> int:
+    """COLUMNS when set, else the terminal's width, else 80."""
     try:
-        with console.capture() as captured:  # Rich flushes its stream when the capture ends
-            console.print(drawing(console), no_wrap=True, crop=False)
-    except OSError as exc:
-        _not_written(exc)
-    _out(captured.get())
+        return max(20, int(os.environ["COLUMNS"]))
+    except (KeyError, ValueError):
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+
+
+def _colour(ctx: typer.Context) -> bool:
+    """Escape codes only for a terminal (or FORCE_COLOR), never with --no-color, NO_COLOR or TERM=dumb."""
+    if _settings(ctx).no_color or os.environ.get("TERM") == "dumb":
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 def _no_result(message: str, output: Format | None = None) -> NoReturn:
@@ -369,10 +405,10 @@ def sections(ctx: typer.Context, fmt: Format | None = FORMAT, as_json: bool = JS
 
     Example:  qindu sections --lang en
     """
-    from qindu_cli.render import sections_view
+    from qindu_cli.results import SectionList
 
-    loaded = _loaded(ctx)
-    _emit(ctx, sections_view(loaded.book, _settings(ctx).lang), _format(fmt, as_json))
+    output = _format(fmt, as_json)
+    _emit(ctx, SectionList(_loaded(ctx).book), output)
 
 
 @command
@@ -401,7 +437,7 @@ def section(
 
     Examples:  qindu section economy   ·   qindu section 民生 --topic jobs
     """
-    from qindu_cli.render import section_view
+    from qindu_cli.results import SectionFacts
     from qindu_cli.search import find_section, find_topic
 
     output = _format(fmt, as_json)
@@ -409,8 +445,7 @@ def section(
     book = loaded.book
     found = find_section(book, loaded.search_index, name)
     topic_id = find_topic(book, loaded.search_index, found, topic).id if topic is not None else None
-    facts = list(book.facts_of(found.id, topic_id))
-    _emit(ctx, section_view(book, found, facts, _settings(ctx).lang), output)
+    _emit(ctx, SectionFacts(book, found, list(book.facts_of(found.id, topic_id))), output)
 
 
 @command
@@ -441,8 +476,8 @@ def search(
 
     Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json   ·   qindu search 荣誉
     """
-    from qindu_cli.render import facts_view
-    from qindu_cli.search import find_section, nothing_found, query_terms
+    from qindu_cli.results import FactList
+    from qindu_cli.search import find_section, highlight_spans, nothing_found, query_terms
     from qindu_cli.search import search as find
 
     output = _format(fmt, as_json)
@@ -455,33 +490,39 @@ def search(
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
         _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen), output)
-    view = facts_view(book, facts, _settings(ctx).lang, terms, loaded.search_index, hits, explain)
-    _emit(ctx, view, output)
+    index = loaded.search_index
+    matches = [hit.matches for hit in hits] if explain else None
+    _emit(
+        ctx,
+        FactList(facts, matches=matches, highlight=lambda text, field: highlight_spans(text, terms, index, field)),
+        output,
+    )
 
 
 @command
 def show(
     ctx: typer.Context,
-    fact_id: str = typer.Argument(
+    fact_ids: list[str] = typer.Argument(
         ...,
-        metavar="FACT_ID",
-        help="A fact id, or its last part when that is unique.",
+        metavar="FACT_ID...",
+        help="Fact ids, or their last parts when unique; ids piped in work too: … | cut -f1 | xargs qindu show.",
         autocompletion=complete_fact,
         callback=typed,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
-    """One fact in full: figure, normalized value, section, topic, tags and its exact quote.
+    """Facts in full: figure, normalized value, section, topic, tags and the exact quote.
+
+    With one id, --json gives the fact's object; with several, a list of them.
 
     Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs --json
     """
-    from qindu_cli.render import fact_view
+    from qindu_cli.results import FactsInFull
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    fact = book.fact_by_slug(fact_id)
-    _emit(ctx, fact_view(book, fact, _settings(ctx).lang), output)
+    _emit(ctx, FactsInFull(book, [book.fact_by_slug(fact_id) for fact_id in fact_ids]), output)
 
 
 class Sort(str, Enum):
@@ -497,7 +538,10 @@ def indicators(
     topic: str | None = TOPIC,
     unit: str | None = UNIT,
     sort: Sort = typer.Option(
-        Sort.REPORT, "--sort", case_sensitive=False, help="report, value (normalized, grouped by base unit) or label."
+        Sort.REPORT,
+        "--sort",
+        case_sensitive=False,
+        help="report, value (normalized, grouped by base unit) or label (Chinese by pinyin).",
     ),
     desc: bool = typer.Option(False, "--desc", help="Largest or last first."),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many."),
@@ -508,21 +552,18 @@ def indicators(
 
     Examples:  qindu indicators --unit 亿元   ·   qindu indicators --unit 元 --sort value --desc
     """
-    from qindu_cli.render import indicators_view
+    from qindu_cli.fields import INDICATORS
+    from qindu_cli.model import sort_facts
+    from qindu_cli.results import FactList
 
     output = _format(fmt, as_json)
-    book = _loaded(ctx).book
-    facts = book.indicators(section_name, topic, unit)
-    if sort is Sort.VALUE:
-        facts.sort(key=lambda f: (f.normalized or (0, ""))[::-1], reverse=desc)
-    elif sort is Sort.LABEL:
-        facts.sort(key=lambda f: f.label_en.casefold() if _settings(ctx).lang is Lang.EN else f.label, reverse=desc)
-    elif desc:
-        facts.reverse()
-    facts = facts[:limit]
+    loaded = _loaded(ctx)
+    english = _settings(ctx).lang is Lang.EN
+    facts = loaded.book.indicators(section_name, topic, unit)
+    facts = sort_facts(facts, sort.value, desc, english, loaded.search_index.readings)[:limit]
     if not facts:
         _no_result("qindu: no indicator matches these filters", output)
-    _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
+    _emit(ctx, FactList(facts, INDICATORS), output)
 
 
 @command
@@ -536,27 +577,14 @@ def chart(
 
     Examples:  qindu chart --unit 万元  ·  qindu chart --unit 元  ·  qindu chart -s livelihood -t jobs --unit 元
     """
-    book = _loaded(ctx).book
-    facts = book.indicators(section_name, topic, unit)
-    if not facts:
-        _no_result("qindu: no indicator matches these filters")
-    bases = {f.base_unit for f in facts}
-    if len(bases) > 1:
-        counts: dict[str, int] = {}
-        for fact in facts:
-            counts[fact.unit or ""] = counts.get(fact.unit or "", 0) + 1
-        offered = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items(), key=lambda c: -c[1]))
-        raise QinduError(
-            f"a chart compares one unit and these indicators are in several; add --unit with one of {offered}"
-        )
-    facts.sort(key=lambda f: -float(f.base_value or 0))
-    written = sorted({f.unit or "" for f in facts}, key=lambda u: -sum(f.unit == u for f in facts))
-    units = written[0] if len(written) == 1 else f"{' and '.join(written)}, compared in {facts[0].base_unit}"
-    title = f"{len(facts)} indicators in {units}; the largest is {figure(facts[0])}"
-
+    from qindu_cli.chart import chart_of
     from qindu_cli.tables import bar_chart
 
-    _draw(ctx, lambda console: bar_chart(console, facts, title))
+    facts = _loaded(ctx).book.indicators(section_name, topic, unit)
+    if not facts:
+        _no_result("qindu: no indicator matches these filters")
+    found = chart_of(facts)
+    _out(bar_chart(found.facts, found.title, _terminal_width(), _colour(ctx)))
 
 
 @command
@@ -574,42 +602,18 @@ def validate(
 
     Examples:  qindu validate   ·   qindu validate my-facts.yaml --source ../shared/source/qindu-2022-report.txt
     """
-    import json
+    from qindu_cli.load import shipped_path
+    from qindu_cli.validation import validate as check
 
-    from qindu_cli.load import decode, parse, read_bytes, shipped_path
-    from qindu_cli.schema import check_quotes, fact_lines
-
-    target = path or _settings(ctx).facts or shipped_path()
-    name = str(target)
-    problems = []
-    book = None
-    try:
-        book, document = parse(read_bytes(target), name)
-        if source is not None:
-            text = decode(read_bytes(source, "source text"), str(source))
-            problems = check_quotes(book, text, str(source), name, fact_lines(document))
-    except FactFileError as error:
-        problems = list(error.problems)
-    counts: dict[str, int] = {}
-    if book is not None:
-        for fact in book.facts:
-            counts[fact.kind] = counts.get(fact.kind, 0) + 1
+    report = check(path or _settings(ctx).facts or shipped_path(), source)
     if as_json:
-        report = {
-            "file": name,
-            "valid": not problems,
-            "facts": sum(counts.values()),
-            "kinds": counts,
-            "source": None if source is None else str(source),
-            "problems": [p.as_record() for p in problems],
-        }
-        _out(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    if problems:
-        raise FactFileError(problems)
+        import json
+
+        _out(json.dumps(report.as_record(), ensure_ascii=False, indent=2) + "\n")
+    if report.problems:
+        raise FactFileError(report.problems)
     if not as_json:
-        kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
-        checked = f"; every quote found in {source}" if source is not None else ""
-        _out(visible(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}") + "\n")
+        _out(visible(report.summary()) + "\n")
 
 
 @command
@@ -666,7 +670,7 @@ def check(
             _out("[]\n")
         return
     if output is Format.TABLE:
-        _draw(ctx, lambda console: draw(console, text, results, _settings(ctx).lang))
+        _out(draw(text, results, _settings(ctx).lang, _terminal_width(), _colour(ctx)))
     else:
         _out(render_text(results, output))
     if any(r.verdict == CONTRADICTED for r in results):

@@ -13,9 +13,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from qindu_cli import __version__
-from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, FactBook, json_number
-from qindu_cli.render import FACT_COLUMNS, Format, View, fact_row, render, section_record
+from qindu_cli import __version__, fields
+from qindu_cli.model import FactBook
+from qindu_cli.render import Format, render
+from qindu_cli.results import Dataset, every_column
 
 # SQLite's tokenizers do not split Chinese into words, and its trigram tokenizer cannot match
 # fewer than three characters, so the full-text table holds text split into single characters:
@@ -39,31 +40,11 @@ LICENCE = {
 
 def dataset(book: FactBook) -> dict[str, Any]:
     """`{"source": …, "sections": […], "facts": […]}`, each fact in its one JSON shape."""
-    source = book.source
-    return {
-        "source": {
-            "title": source.title,
-            "title_en": source.title_en,
-            "byline": source.byline,
-            "region": source.region,
-            "period": source.period,
-            "language": source.language,
-        },
-        "sections": [section_record(book, section) for section in book.sections],
-        "facts": [fact.as_record() for fact in book.facts],
-    }
+    return Dataset(book).json()
 
 
 def dataset_text(book: FactBook, fmt: Format) -> str:
-    records = [fact.as_record() for fact in book.facts]
-    rows = [fact_row(fact) for fact in book.facts]
-    columns = list(FACT_COLUMNS)
-    view = View(dataset(book), records, columns, rows, _no_table, columns, rows)
-    return render(view, fmt)
-
-
-def _no_table(console: Any) -> Any:
-    raise ValueError("an export is not drawn as a table")
+    return render(Dataset(book), fmt)
 
 
 def search_text(texts: list[str]) -> str:
@@ -95,17 +76,7 @@ def _write_sqlite(book: FactBook, path: Path) -> None:
                 title text not null, title_en text not null, position integer not null
             );
             create table facts (
-                id text primary key,
-                kind text not null check (kind in ({", ".join(repr(k) for k in KINDS)})),
-                section text not null references sections(id),
-                topic text not null references topics(id),
-                label text not null, label_en text not null,
-                value numeric, unit text,
-                qualifier text check (qualifier in ({", ".join(repr(q) for q in QUALIFIERS)})),
-                raw text, quote text not null,
-                tags text not null,  -- a JSON array
-                period text, change text check (change in ({", ".join(repr(c) for c in CHANGES)})), note text,
-                normalized_value numeric, normalized_unit text,
+                {", ".join(fields.sql_columns())},
                 position integer not null
             );
             create index facts_section on facts(section);
@@ -124,16 +95,10 @@ def _write_sqlite(book: FactBook, path: Path) -> None:
                     "insert into topics values (?, ?, ?, ?, ?)",
                     (topic.id, section.id, topic.title, topic.title_en, len(titles) - 1),
                 )
+        names = [column.name for column in fields.columns()]
+        insert = f"insert into facts ({', '.join(names)}, position) values ({', '.join('?' * (len(names) + 1))})"
         for number, fact in enumerate(book.facts):
-            connection.execute(
-                "insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    fact.id, fact.kind, fact.section, fact.topic, fact.label, fact.label_en,
-                    json_number(fact.value), fact.unit, fact.qualifier, fact.raw, fact.quote,
-                    json.dumps(list(fact.tags), ensure_ascii=False), fact.period, fact.change, fact.note,
-                    json_number(fact.base_value), fact.base_unit, number,
-                ),
-            )  # fmt: skip
+            connection.execute(insert, [*fields.sql_values(fact), number])
             texts = [fact.label, fact.label_en, fact.raw or "", fact.quote, *fact.tags, *titles[fact.topic]]
             connection.execute("insert into facts_fts (id, text) values (?, ?)", (fact.id, search_text(texts)))
         connection.commit()
@@ -184,7 +149,7 @@ def write_datapackage(book: FactBook, folder: Path) -> None:
     tables: dict[str, tuple[list[str], list[Any]]] = {
         "sections": (["id", "title", "title_en"], [[s.id, s.title, s.title_en] for s in book.sections]),
         "topics": (["id", "section", "title", "title_en"], topics),
-        "facts": (list(FACT_COLUMNS), [fact_row(f) for f in book.facts]),
+        "facts": (every_column(), [fields.cells(f) for f in book.facts]),
     }
     assert tuple(tables) == PACKAGE_TABLES
     for name, (header, rows) in tables.items():
@@ -220,7 +185,7 @@ def write_datapackage(book: FactBook, folder: Path) -> None:
             },
         }
 
-    text = {name: field(name, required=True) for name in ("title", "title_en", "label", "label_en", "quote")}
+    text = {name: field(name, required=True) for name in ("title", "title_en")}
     identifier = field("id", required=True)
     descriptor = {
         "profile": "tabular-data-package",
@@ -239,15 +204,8 @@ def write_datapackage(book: FactBook, folder: Path) -> None:
             ),
             resource(
                 "facts", "One row a fact; tags joined by ;",
-                [
-                    field("id", required=True), field("kind", required=True, enum=list(KINDS)),
-                    field("section", required=True, enum=sections), field("topic", required=True),
-                    text["label"], text["label_en"], field("value", "number"), field("unit"),
-                    field("qualifier", enum=list(QUALIFIERS)), field("raw"), field("normalized_value", "number"),
-                    field("normalized_unit"), text["quote"], field("tags", required=True), field("period"),
-                    field("change", enum=list(CHANGES)), field("note"),
-                ],
-                [("section", "sections"), ("topic", "topics")],
+                fields.table_schema({"section": sections}),
+                [(c.name, c.about.references) for c in fields.columns() if c.about.references],
             ),
         ],
     }  # fmt: skip

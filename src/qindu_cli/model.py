@@ -1,18 +1,21 @@
 """The fact book: sections, topics and facts of the report, as immutable values with no I/O.
 
 The values are typed named tuples: immutable like frozen dataclasses, and several times
-cheaper to define and to build, which matters to a command that starts on every call.
+cheaper to define and to build, which matters to a command that starts on every call. A
+fact's fields carry their declarations as `Annotated` metadata, which costs nothing to read.
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from qindu_cli.errors import QinduError, UnknownNameError
+from qindu_cli.fields import FACTS, INDICATORS, LISTINGS, about, record
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
 KINDS = ("indicator", "milestone", "initiative")
+Readings = dict[str, tuple[str, ...]]  # toneless pinyin readings of Chinese characters
 QUALIFIERS = ("more_than", "at_least", "approx", "at_most")
 CHANGES = ("increase", "decrease")
 
@@ -50,65 +53,68 @@ class Source(NamedTuple):
     language: str
 
 
-class Fact(NamedTuple):
-    """One statement of the report: a figure, an honour or a named programme, with its quote."""
+class Normalized(NamedTuple):
+    """A figure in its base unit: 100.9亿元 is 10090000000 元."""
 
-    id: str
-    kind: str
-    section: str
-    topic: str
-    label: str
-    label_en: str
-    value: str | None  # the number exactly as written: 100.9, 9717
-    unit: str | None
-    qualifier: str | None
-    raw: str | None
-    quote: str
-    tags: tuple[str, ...]
-    period: str | None = None
-    change: str | None = None
-    note: str | None = None
-    base_value: str | None = None  # the value in its base unit, computed with Decimal when the file is checked
-    base_unit: str | None = None
+    value: str  # exact decimal text
+    unit: str
 
     @property
-    def normalized(self) -> "tuple[Decimal, str] | None":
-        """The value in its base unit, as a Decimal: 100.9亿元 is (10090000000, 元)."""
-        if self.base_value is None or self.base_unit is None:
-            return None
+    def number(self) -> "Decimal":
         from decimal import Decimal
 
-        return Decimal(self.base_value), self.base_unit
+        return Decimal(self.value)
+
+
+_ID = r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+"
+_ID_HINT = "must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs"
+
+
+class Fact(NamedTuple):
+    """One statement of the report: a figure, an honour or a named programme, with its quote.
+
+    Each field is declared once, here, its type annotated with what qindu says about it; every
+    format, table, export and check reads these declarations (see `fields`). A field is null
+    when unknown; an object (`normalized`) is a named tuple of its parts.
+    """
+
+    # fmt: off
+    id: Annotated[str, about("text", "The fact's id, section.topic.slug, unique in the file.", "编号", "ID",
+        required=True, pattern=_ID, hint=_ID_HINT, listings=LISTINGS, whole=True)]
+    kind: Annotated[str, about("text", "What is stated: indicator (a figure), milestone (an honour or a first) or "
+        "initiative.", "类别", "Kind", required=True, enum=KINDS)]
+    section: Annotated[str, about("text", "The id of the part of the report that states it.", "部分", "Section",
+        required=True, references="sections")]
+    topic: Annotated[str, about("text", "The id of the sub-heading of that part that states it.", "专题", "Topic",
+        required=True, references="topics")]
+    label: Annotated[str, about("text", "A short Chinese name of what is stated.", "标签", "Label",
+        required=True, listings=LISTINGS)]
+    label_en: Annotated[str, about("text", "The same name in English.", "英文标签", "Label", required=True)]
+    value: Annotated[str | None, about("number", "The number exactly as the report writes it; indicators only.",
+        "数值", "Value")]
+    unit: Annotated[str | None, about("text", "The unit exactly as the report writes it after the number; "
+        "indicators only.", "单位", "Unit")]
+    qualifier: Annotated[str | None, about("text", "How the figure relates to the true amount, null when exact; "
+        "indicators only.", "限定", "Qualifier", enum=QUALIFIERS)]
+    raw: Annotated[str | None, about("text", "The figure as written, qualifier included, such as 9100余户; "
+        "indicators only.", "数字", "Figure", listings=LISTINGS, whole=True)]
+    quote: Annotated[str, about("text", "The clause of the report that states it, character for character.",
+        "原文", "Quote", required=True, listings=(FACTS,), drop=3)]
+    tags: Annotated[tuple[str, ...], about("tags", "Chinese and English keywords to find it by.", "关键词", "Tags",
+        required=True)]
+    period: Annotated[str | None, about("text", "When the figure is not for the year alone, as the report says it: "
+        "累计, 去年以来.", "时段", "Period")]
+    change: Annotated[str | None, about("text", "Whether a year-on-year figure is an increase or a decrease.",
+        "变化", "Change", enum=CHANGES)]
+    note: Annotated[str | None, about("text", "A remark on reading the fact.", "备注", "Note")]
+    normalized: Annotated[Normalized | None, about("object", "The value in its base unit, computed exactly: "
+        "100.9亿元 is 10090000000 元.", "折算", "Normalized", shape=Normalized, part_kinds=("number", "text"),
+        computed=True, listings=(INDICATORS,), whole=True, drop=2)]
+    # fmt: on
 
     def as_record(self) -> dict[str, object]:
         """The one JSON shape of a fact, used by every command and export."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "section": self.section,
-            "topic": self.topic,
-            "label": self.label,
-            "label_en": self.label_en,
-            "value": json_number(self.value),
-            "unit": self.unit,
-            "qualifier": self.qualifier,
-            "raw": self.raw,
-            "quote": self.quote,
-            "tags": list(self.tags),
-            "period": self.period,
-            "change": self.change,
-            "note": self.note,
-            "normalized": None
-            if self.base_value is None
-            else {"value": json_number(self.base_value), "unit": self.base_unit},
-        }
-
-
-def json_number(text: str | None) -> int | float | None:
-    """A number as written (checked to fit a double exactly) as the JSON number with the same digits."""
-    if text is None:
-        return None
-    return int(text) if text.lstrip("-").isdigit() else float(text)
+        return record(self)
 
 
 class FactBook:
@@ -174,12 +180,12 @@ class FactBook:
             units = self.units()
             if unit not in units:
                 raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}")
-            facts = [f for f in facts if unit in (f.unit, f.base_unit)]
+            facts = [f for f in facts if unit in (f.unit, f.normalized and f.normalized.unit)]
         return facts
 
     def units(self) -> list[str]:
         """Every unit of the file, as written and as base units."""
-        return sorted({f.unit for f in self.facts if f.unit} | {f.base_unit for f in self.facts if f.base_unit})
+        return sorted({f.unit for f in self.facts if f.unit} | {f.normalized.unit for f in self.facts if f.normalized})
 
     def facts_of(self, section: str | None = None, topic: str | None = None) -> Iterator[Fact]:
         for fact in self.facts:
@@ -205,3 +211,30 @@ def _close(
         tails = {keys(c): c for c in candidates}
         found = [tails[t] for t in difflib.get_close_matches(keys(name), list(tails), n=3, cutoff=0.6)]
     return found
+
+
+SORTS = ("report", "value", "label")
+
+
+def sort_facts(
+    facts: Sequence[Fact], by: str, desc: bool = False, english: bool = False, readings: "Readings | None" = None
+) -> list[Fact]:
+    """Facts in report order, by normalized value (grouped by base unit), or by label.
+
+    Chinese labels go by their pinyin, syllable by syllable, as a Chinese index does; `readings`
+    are the toneless readings of each character, as the search index keeps them. English labels
+    go by their case-folded letters.
+    """
+    keys: dict[str, Callable[[Fact], Any]] = {
+        "value": lambda f: (f.normalized.unit, f.normalized.number) if f.normalized else ("", 0),
+        "label": (lambda f: f.label_en.casefold()) if english else (lambda f: pinyin_key(f.label, readings or {})),
+    }
+    if by == "report":
+        return list(reversed(facts)) if desc else list(facts)
+    return sorted(facts, key=keys[by], reverse=desc)
+
+
+def pinyin_key(text: str, readings: Readings) -> tuple[list[str], str]:
+    """A sort key that puts Chinese text in pinyin order: by the first reading of each character, then as written."""
+    spelled = [readings[char][0] if readings.get(char) else char.casefold() for char in text if char.isalnum()]
+    return spelled, text

@@ -1,22 +1,30 @@
-"""Output formats: one view per command, written as plain text, JSON, CSV… or drawn as a table.
+"""Text formats: one function per format turns a result into text; nothing here prints.
 
-A `View` holds what a command shows in the forms the formats need; `render` turns it into
-the text of one format, and `View.table` draws it for a console (see `tables`, loaded only
-then). Nothing here prints. Control characters are shown escaped in tables and plain text;
-JSON and CSV keep the exact string.
+`plain` is for `cut`, `awk` and `xargs`: one record per line, tab-separated, no header line,
+numbers without thousands marks. `tsv` and `csv` carry every field of a fact with a header;
+`markdown` is the columns of `plain` under a header, escaped so no text becomes markup.
+Control characters are shown escaped in plain, tsv and markdown; JSON and CSV keep the exact
+string. The terminal's table is drawn by `tables`, which reads this module, never the reverse.
 """
 
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from qindu_cli.errors import visible as visible  # re-exported: escaping lives in errors
-from qindu_cli.model import Fact, FactBook, Section
-from qindu_cli.search import Hit, SearchIndex
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
+from qindu_cli.fields import About, field, listed
+from qindu_cli.model import Fact, FactBook
+from qindu_cli.results import (
+    SECTION_COLUMNS,
+    Dataset,
+    FactList,
+    FactsInFull,
+    Result,
+    SectionFacts,
+    SectionList,
+    every_column,
+    section_cells,
+)
 
 
 class Format(str, Enum):
@@ -34,212 +42,170 @@ class Lang(str, Enum):
     EN = "en"
 
 
-# The columns of a fact in CSV and TSV: every field of the JSON object, flattened.
-FACT_COLUMNS = (
-    "id", "kind", "section", "topic", "label", "label_en", "value", "unit", "qualifier", "raw",
-    "normalized_value", "normalized_unit", "quote", "tags", "period", "change", "note",
-)  # fmt: skip
+# ── a fact's fields as text ───────────────────────────────────────────────────
 
 
-class View(NamedTuple):
-    """What one command shows: JSON, display rows, full rows for CSV, and a table built on demand."""
-
-    json: Any
-    jsonl: list[Any]
-    columns: list[str]
-    rows: list[list[str]]
-    table: "Callable[[Console], Text]"  # the table, drawn to the console's width
-    csv_columns: list[str]
-    csv_rows: list[list[str]]
+def with_thousands(number: str) -> str:
+    whole, _, part = number.partition(".")
+    return f"{int(whole):,}{'.' + part if part else ''}"
 
 
-def render(view: View, fmt: Format) -> str:
-    """The text of `view` in any format but `table`, ending with a newline."""
-    if fmt in (Format.JSON, Format.JSONL):
-        import json
-
-        if fmt is Format.JSON:
-            return json.dumps(view.json, ensure_ascii=False, indent=2) + "\n"
-        return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in view.jsonl)
-    if fmt is Format.CSV:
-        import csv
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(view.csv_columns)
-        writer.writerows(view.csv_rows)
-        return out.getvalue()
-    if fmt is Format.TSV:
-        return _lines([view.csv_columns, *view.csv_rows], visible)
-    if fmt is Format.MARKDOWN:
-        return _markdown(view.columns, view.rows)
-    if fmt is Format.PLAIN:
-        return _lines([view.columns, *view.rows], visible)
-    raise ValueError(f"{fmt} is drawn for a console, not rendered as text")
+def value_text(fact: Fact, about: About, thousands: bool = False) -> str:
+    """A field of a fact as one string: empty when unknown, tags joined, an object's parts spaced."""
+    value = getattr(fact, about.name)
+    if value is None:
+        return ""
+    if about.kind == "tags":
+        return ", ".join(value)
+    if about.parts:
+        kinds = [kind for _, kind in about.parts]
+        return " ".join(
+            with_thousands(v) if thousands and k == "number" else v for v, k in zip(value, kinds, strict=True)
+        )
+    return str(value)
 
 
-def _lines(rows: Sequence[Sequence[str]], cell: Callable[[str], str]) -> str:
-    return "".join("\t".join(cell(value) for value in row) + "\n" for row in rows)
+def shown_fields(listing: str, lang: Lang) -> list[About]:
+    """The columns a listing shows, the English label standing in for the label with --lang en."""
+    english = field("label_en").replace(listings=field("label").listings)
+    return [english if lang is Lang.EN and f.name == "label" else f for f in listed(listing)]
 
 
-def _markdown(columns: list[str], rows: list[list[str]]) -> str:
-    def cell(text: str) -> str:
-        return visible(text).replace("|", "\\|")
+def header(about: About, lang: Lang) -> str:
+    return about.en if lang is Lang.EN else about.zh
 
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+
+def show_lines(book: FactBook, fact: Fact, lang: Lang, thousands: bool) -> list[tuple[str, str]]:
+    """`show`'s lines: every field that has a value, by name; section and topic with their titles."""
+    section = book.section(fact.section)
+    topic = section.topic(fact.topic)
+    titles = {
+        "section": section.title_en if lang is Lang.EN else section.title,
+        "topic": topic.title_en if lang is Lang.EN else topic.title,
+    }
+    from qindu_cli.fields import fields
+
+    lines = []
+    for about in fields():
+        text = value_text(fact, about, thousands)
+        if about.name in titles:
+            text = f"{text} · {titles[about.name]}"
+        if text:
+            lines.append((about.name, text))
+    return lines
+
+
+# ── the columns of plain and markdown ─────────────────────────────────────────
+
+
+def display(result: Result, lang: Lang, thousands: bool = False) -> tuple[list[str], list[list[str]]]:
+    """The columns of a result as plain and markdown show them: names and rows of text."""
+    if isinstance(result, SectionList):
+        return list(SECTION_COLUMNS), [section_cells(one) for one in result.json()]
+    if isinstance(result, FactsInFull):
+        lines = [line for fact in result.facts for line in show_lines(result.book, fact, lang, thousands)]
+        return ["field", "value"], [list(line) for line in lines]
+    if isinstance(result, Dataset):
+        return every_field(result)
+    shown = shown_fields(result.listing, lang)
+    names = [f.name for f in shown]
+    rows = [[value_text(fact, f, thousands) for f in shown] for fact in result.facts]
+    reasons = result.explained() if isinstance(result, FactList) else None
+    if reasons is not None:
+        names.append("match")
+        rows = [[*row, reason] for row, reason in zip(rows, reasons, strict=True)]
+    return names, rows
+
+
+def every_field(result: Result) -> tuple[list[str], list[list[str]]]:
+    """Every field of each fact (csv, tsv), the reasons each matched with --explain."""
+    from qindu_cli.fields import cells
+    from qindu_cli.results import facts_of
+
+    if isinstance(result, SectionList):
+        return list(SECTION_COLUMNS), [section_cells(one) for one in result.json()]
+    names = every_column()
+    rows = [cells(fact) for fact in facts_of(result)]
+    reasons = result.explained() if isinstance(result, FactList) else None
+    if reasons is not None:
+        names.append("match")
+        rows = [[*row, reason] for row, reason in zip(rows, reasons, strict=True)]
+    return names, rows
+
+
+# ── one function per format ───────────────────────────────────────────────────
+
+
+def as_json(result: Result, lang: Lang) -> str:
+    import json
+
+    return json.dumps(result.json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def as_jsonl(result: Result, lang: Lang) -> str:
+    import json
+
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in result.jsonl())
+
+
+def as_csv(result: Result, lang: Lang) -> str:
+    return csv_text(*every_field(result))
+
+
+def csv_text(names: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_tsv(result: Result, lang: Lang) -> str:
+    names, rows = every_field(result)
+    return tab_lines([names, *rows])
+
+
+def as_plain(result: Result, lang: Lang) -> str:
+    return tab_lines(display(result, lang)[1])
+
+
+def tab_lines(rows: Sequence[Sequence[str]]) -> str:
+    return "".join("\t".join(visible(value) for value in row) + "\n" for row in rows)
+
+
+_MARKDOWN = r"[\\`*_\[\]<>|~&:]|(?<=www)\."
+
+
+def markdown_escaped(text: str) -> str:
+    """Text a Markdown renderer shows as written: no link, emphasis, HTML, code or cell break in it."""
+    import re
+
+    return re.sub(_MARKDOWN, lambda found: "\\" + found.group(), visible(text), flags=re.IGNORECASE)
+
+
+def as_markdown(result: Result, lang: Lang) -> str:
+    names, rows = display(result, lang, thousands=True)
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(markdown_escaped(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-# ── the pieces of a fact ──────────────────────────────────────────────────────
+FORMATS: dict[Format, Callable[[Any, Lang], str]] = {
+    Format.PLAIN: as_plain,
+    Format.JSON: as_json,
+    Format.JSONL: as_jsonl,
+    Format.CSV: as_csv,
+    Format.TSV: as_tsv,
+    Format.MARKDOWN: as_markdown,
+}
 
 
-def figure(fact: Fact) -> str:
-    """The figure as the report writes it, or an empty string for milestones and initiatives."""
-    return fact.raw or ""
+def render(result: Result, fmt: Format, lang: Lang = Lang.ZH) -> str:
+    """The text of a result in any format but `table` (see `tables`), ending with a newline."""
+    return FORMATS[fmt](result, lang)
 
 
-def normalized_text(fact: Fact) -> str:
-    """The value in its base unit with thousands marked: `10,090,000,000 元`."""
-    if fact.base_value is None:
-        return ""
-    whole, _, part = fact.base_value.partition(".")
-    return f"{int(whole):,}{'.' + part if part else ''} {fact.base_unit}"
-
-
-def label(fact: Fact, lang: Lang) -> str:
-    return fact.label_en if lang is Lang.EN else fact.label
-
-
-def fact_row(fact: Fact) -> list[str]:
-    """Every field of a fact as text, in FACT_COLUMNS order."""
-    return [
-        fact.id, fact.kind, fact.section, fact.topic, fact.label, fact.label_en,
-        fact.value or "", fact.unit or "", fact.qualifier or "",
-        fact.raw or "", fact.base_value or "", fact.base_unit or "", fact.quote, ";".join(fact.tags),
-        fact.period or "", fact.change or "", fact.note or "",
-    ]  # fmt: skip
-
-
-# ── views, one per command ────────────────────────────────────────────────────
-
-
-def facts_view(
-    book: FactBook,
-    facts: Sequence[Fact],
-    lang: Lang,
-    terms: Sequence[str] = (),
-    index: SearchIndex | None = None,
-    hits: Sequence[Hit] | None = None,
-    explain: bool = False,
-) -> View:
-    """A list of facts, as `search` shows it; with `explain`, each says why it matched."""
-    records = [fact.as_record() for fact in facts]
-    columns = ["id", "label", "figure", "quote"]
-    rows = [[f.id, label(f, lang), figure(f), f.quote] for f in facts]
-    if explain and hits is not None:
-        for record, row, hit in zip(records, rows, hits, strict=True):
-            record["match"] = [m.as_record() for m in hit.matches]
-            row.append("; ".join(m.describe() for m in hit.matches))
-        columns.append("match")
-
-    def table(console: "Console") -> "Text":
-        from qindu_cli.tables import fact_table
-
-        reasons = [row[-1] for row in rows] if explain and hits is not None else None
-        return fact_table(console, facts, lang, terms, index, reasons=reasons)
-
-    return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
-
-
-def indicators_view(book: FactBook, facts: Sequence[Fact], lang: Lang) -> View:
-    records = [fact.as_record() for fact in facts]
-    columns = ["id", "label", "figure", "normalized"]
-    rows = [[f.id, label(f, lang), figure(f), normalized_text(f)] for f in facts]
-
-    def table(console: "Console") -> "Text":
-        from qindu_cli.tables import indicator_table
-
-        return indicator_table(console, facts, lang)
-
-    return View(records, records, columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
-
-
-def section_record(book: FactBook, section: Section) -> dict[str, Any]:
-    counts = {topic.id: 0 for topic in section.topics}
-    for fact in book.facts_of(section.id):
-        counts[fact.topic] += 1
-    return {
-        "id": section.id,
-        "title": section.title,
-        "title_en": section.title_en,
-        "topics": [
-            {"id": t.id, "title": t.title, "title_en": t.title_en, "facts": counts[t.id]} for t in section.topics
-        ],
-        "facts": sum(counts.values()),
-    }
-
-
-def sections_view(book: FactBook, lang: Lang) -> View:
-    records = [section_record(book, section) for section in book.sections]
-    columns = ["id", "title", "title_en", "topics", "facts"]
-    rows = [[r["id"], r["title"], r["title_en"], str(len(r["topics"])), str(r["facts"])] for r in records]
-
-    def table(console: "Console") -> "Text":
-        from qindu_cli.tables import sections_table
-
-        return sections_table(console, records, lang)
-
-    return View(records, records, columns, rows, table, columns, rows)
-
-
-def section_view(book: FactBook, section: Section, facts: Sequence[Fact], lang: Lang) -> View:
-    record = section_record(book, section)
-    record["facts"] = [fact.as_record() for fact in facts]
-    titles = {t.id: (t.title_en if lang is Lang.EN else t.title) for t in section.topics}
-    columns = ["topic", "id", "label", "figure", "quote"]
-    rows = [[f.topic, f.id, label(f, lang), figure(f), f.quote] for f in facts]
-
-    def table(console: "Console") -> "Text":
-        from qindu_cli.tables import fact_table
-
-        groups = [((topic.id, titles[topic.id]), [f for f in facts if f.topic == topic.id]) for topic in section.topics]
-        heading = section.title_en if lang is Lang.EN else f"{section.title} · {section.title_en}"
-        return fact_table(console, facts, lang, groups=[g for g in groups if g[1]], title=heading)
-
-    return View(record, record["facts"], columns, rows, table, list(FACT_COLUMNS), [fact_row(f) for f in facts])
-
-
-def fact_view(book: FactBook, fact: Fact, lang: Lang) -> View:
-    record = fact.as_record()
-    section = book.section(fact.section)
-    topic = section.topic(fact.topic)
-    pairs = [
-        ("id", fact.id),
-        ("kind", fact.kind),
-        ("label", fact.label),
-        ("label_en", fact.label_en),
-        ("figure", figure(fact)),
-        ("value", fact.value or ""),
-        ("unit", fact.unit or ""),
-        ("qualifier", fact.qualifier or ""),
-        ("normalized", normalized_text(fact)),
-        ("section", f"{section.id} · {section.title_en if lang is Lang.EN else section.title}"),
-        ("topic", f"{topic.id} · {topic.title_en if lang is Lang.EN else topic.title}"),
-        ("period", fact.period or ""),
-        ("change", fact.change or ""),
-        ("note", fact.note or ""),
-        ("tags", ", ".join(fact.tags)),
-        ("quote", fact.quote),
-    ]
-    pairs = [(key, value) for key, value in pairs if value or key in ("id", "quote")]
-
-    def table(console: "Console") -> "Text":
-        from qindu_cli.tables import field_table
-
-        return field_table(console, pairs, fact.raw)
-
-    return View(
-        record, [record], ["field", "value"], [list(p) for p in pairs], table, list(FACT_COLUMNS), [fact_row(fact)]
-    )
+__all__ = ["Format", "Lang", "SectionFacts", "render", "visible"]

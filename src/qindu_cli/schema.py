@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem, clipped, shown
-from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
+from qindu_cli.model import KINDS, Fact, FactBook, Normalized, Section, Source, Topic
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
 
@@ -55,24 +55,24 @@ _SOURCE = {
     "period": Field(True, "text", 'The period the report covers, as text: "2022"'),
     "language": Field(True, "text"),
 }
-_FACT = {
-    "id": Field(True, "text", "section.topic.slug, unique", pattern=r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+",
-                hint="must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs"),
-    "kind": Field(True, "text", "indicator (a figure), milestone (an honour or a first) or initiative", enum=KINDS),
-    "section": Field(True, "text", "The id of the section"),
-    "topic": Field(True, "text", "The id of a topic of that section"),
-    "label": Field(True, "text", "A short Chinese name of what is stated"),
-    "label_en": Field(True, "text", "Its English name"),
-    "value": Field(False, "number", "The number exactly as written; indicators only"),
-    "unit": Field(False, "text", "The unit exactly as written after the number; indicators only"),
-    "qualifier": Field(False, "text", "How the figure relates to the true amount; indicators only", enum=QUALIFIERS),
-    "raw": Field(False, "text", "The figure as written, qualifier included: 9100余户; indicators only"),
-    "quote": Field(True, "text", "The clause of the report that states it, character for character"),
-    "tags": Field(True, "tags", "Chinese and English keywords"),
-    "period": Field(False, "text", "When not the whole year: 累计, 去年以来"),
-    "change": Field(False, "text", "For year-on-year figures", enum=CHANGES),
-    "note": Field(False, "text"),
-}  # fmt: skip
+_FILE_TYPES = {"text": "text", "number": "number", "tags": "tags", "integer": "integer", "object": "mapping"}
+
+
+def _fact_rules() -> dict[str, Field]:
+    """The keys of a fact in the file: every field of `Fact` that is not computed, as declared there."""
+    from qindu_cli.fields import fields
+
+    return {
+        f.name: Field(
+            f.required, _FILE_TYPES[f.kind], f.description, f.enum, f.pattern, f.hint,
+            {part: Field(True, _FILE_TYPES[kind]) for part, kind in f.parts} if f.parts else None,
+        )
+        for f in fields()
+        if not f.computed
+    }  # fmt: skip
+
+
+_FACT = _fact_rules()
 _TOP = {
     "schema_version": Field(True, "integer", f"The version of this format: {SCHEMA_VERSION}"),
     "source": Field(True, "mapping", "The report the facts come from", items=_SOURCE),
@@ -299,14 +299,9 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
                 problem(key, f"only indicators have a {key}; a {kind} has none")
     if len(check.problems) > before:
         return None
-    assert fact_id and kind and section_id and topic_id and texts["label"] and texts["label_en"] and texts["quote"]
-    return Fact(
-        id=fact_id, kind=kind, section=section_id, topic=topic_id, label=texts["label"],
-        label_en=texts["label_en"], value=_plain(value), unit=texts["unit"], qualifier=texts["qualifier"],
-        raw=texts["raw"], quote=texts["quote"], tags=tags, period=texts["period"],
-        change=texts["change"], note=texts["note"],
-        base_value=_plain(normalized[0]) if normalized else None, base_unit=normalized[1] if normalized else None,
-    )  # fmt: skip
+    values: dict[str, Any] = {**texts, "value": _plain(value), "tags": tags}
+    values["normalized"] = Normalized(format(normalized[0], "f"), normalized[1]) if normalized else None
+    return Fact(**values)
 
 
 def _tags(item: Mapping, problem: Any) -> tuple[str, ...]:

@@ -1,0 +1,50 @@
+"""`qindu validate`: read a fact file, check it, and hold its quotes against the report's text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from qindu_cli.errors import FactFileError, Problem
+
+
+class Validation(NamedTuple):
+    file: str
+    problems: list[Problem]
+    kinds: dict[str, int]  # how many facts of each kind, in the order first met
+    source: str | None  # the report text the quotes were held against
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "valid": not self.problems,
+            "facts": sum(self.kinds.values()),
+            "kinds": self.kinds,
+            "source": self.source,
+            "problems": [p.as_record() for p in self.problems],
+        }
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{n} {kind}s" for kind, n in self.kinds.items())
+        checked = f"; every quote found in {self.source}" if self.source is not None else ""
+        return f"{self.file}: valid, {sum(self.kinds.values())} facts ({kinds}){checked}"
+
+
+def validate(target: Path, source: Path | None = None) -> Validation:
+    """Every problem of the fact file at `target`, and with `source`, every quote not found in it."""
+    from qindu_cli.load import decode, parse, read_bytes
+    from qindu_cli.schema import check_quotes, fact_lines
+
+    name = str(target)
+    problems: list[Problem] = []
+    kinds: dict[str, int] = {}
+    try:
+        book, document = parse(read_bytes(target), name)
+        for fact in book.facts:
+            kinds[fact.kind] = kinds.get(fact.kind, 0) + 1
+        if source is not None:
+            text = decode(read_bytes(source, "source text"), str(source))
+            problems = check_quotes(book, text, str(source), name, fact_lines(document))
+    except FactFileError as error:
+        problems = list(error.problems)
+    return Validation(name, problems, kinds, None if source is None else str(source))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from qindu_cli import __version__
 from qindu_cli.errors import FactFileError, QinduError
@@ -33,10 +33,32 @@ class QinduGroup(TyperGroup):
 
     Its commands are built when they are asked for (Click's lazily loaded subcommands): a run
     builds the one it invokes instead of all of them, which was most of Typer's time at start.
+    Its own options (--lang, --no-color, --facts) may come before or after the command.
     """
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(_COMMANDS)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Move qindu's own options, wherever they were typed, in front of the command."""
+        anywhere = [p for p in self.params if isinstance(p, TyperOption) and not p.is_eager]
+        takes_value = {spelling: not p.is_flag for p in anywhere for spelling in p.opts}
+        front: list[str] = []
+        rest: list[str] = []
+        words = iter(args)
+        for word in words:
+            if word == "--":
+                rest += [word, *words]
+                break
+            spelling = word.partition("=")[0]
+            if spelling not in takes_value:
+                rest.append(word)
+                continue
+            front.append(word)
+            following = next(words, None) if takes_value[spelling] and spelling == word else None
+            if following is not None:
+                front.append(following)
+        return super().parse_args(ctx, front + rest)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         one = _COMMANDS.get(cmd_name)

@@ -1,0 +1,76 @@
+"""The command line as people type it: global options anywhere, typos, several ids, kinds, units.
+
+Each case is a command line as typed after `qindu` (a leading `NAME=value` sets the environment),
+the exit code, and what must be seen: each string must appear in stdout or stderr; a string that
+starts with `!` must appear in neither.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import shlex
+import subprocess
+import sys
+from typing import NamedTuple
+
+import pytest
+from conftest import DATA, Run
+
+SMALL = str(DATA / "small.yaml")
+
+
+class Case(NamedTuple):
+    line: str
+    code: int
+    seen: tuple[str, ...]
+
+
+CASES = [
+    # Global options before or after the command.
+    Case("sections --lang en --format plain", 0, ("Economy: a new leap",)),
+    Case("search 就业 --no-color --format plain", 0, ("livelihood.jobs.new-urban-jobs",)),
+    Case(f"show funds-in-place --facts {SMALL} --format plain", 0, ("economy.projects.funds-in-place",)),
+    Case(f"show market-entities --facts={SMALL} --format plain", 0, ("livelihood.jobs.market-entities",)),
+    Case("search -- --lang", 1, ("no fact matches '--lang'",)),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.line for case in CASES])
+def test_the_command_line_as_typed(run: Run, case: Case) -> None:
+    words = shlex.split(case.line)
+    env = {}
+    while words and "=" in words[0] and not words[0].startswith("-"):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    result = run(*words, env=env)
+    seen = result.stdout + result.stderr
+    assert result.exit_code == case.code, seen
+    for text in case.seen:
+        if text.startswith("!"):
+            assert text[1:] not in seen
+        else:
+            assert text in seen
+
+
+def _on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run qindu with stdout on a pseudo-terminal and stderr on a pipe."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qindu_cli", *args], stdout=follower, stderr=subprocess.PIPE, env=env
+    )
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    assert process.stderr is not None
+    errors = process.stderr.read().decode()
+    return process.wait(timeout=30), out.decode(), errors

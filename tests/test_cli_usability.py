@@ -33,6 +33,10 @@ CASES = [
     Case(f"show funds-in-place --facts {SMALL} --format plain", 0, ("economy.projects.funds-in-place",)),
     Case(f"show market-entities --facts={SMALL} --format plain", 0, ("livelihood.jobs.market-entities",)),
     Case("search -- --lang", 1, ("no fact matches '--lang'",)),
+    # A mistyped command gets a did-you-mean.
+    Case("serch 就业", 2, ("No such command 'serch'. Did you mean 'search'?",)),
+    Case("indicator", 2, ("Did you mean 'indicators'",)),
+    Case("sectoins", 2, ("Did you mean 'sections'",)),
 ]
 
 

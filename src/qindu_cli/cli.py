@@ -60,6 +60,18 @@ class QinduGroup(TyperGroup):
                 front.append(following)
         return super().parse_args(ctx, front + rest)
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """As Click's, with the commands closest to a mistyped one."""
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as error:
+            import difflib
+
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and hasattr(error, "message") and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
+            raise
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         one = _COMMANDS.get(cmd_name)
         if one is None:

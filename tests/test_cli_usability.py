@@ -37,6 +37,11 @@ CASES = [
     Case("serch 就业", 2, ("No such command 'serch'. Did you mean 'search'?",)),
     Case("indicator", 2, ("Did you mean 'indicators'",)),
     Case("sectoins", 2, ("Did you mean 'sections'",)),
+    # A value option given twice is refused, never silently the last one.
+    Case("indicators --topic jobs --topic green", 2, ("--topic was given twice",)),
+    Case("section livelihood -t jobs -t health", 2, ("--topic was given twice",)),
+    Case("search 就业 -s economy --section=livelihood", 2, ("--section was given twice",)),
+    Case("--lang en sections --lang zh", 2, ("--lang was given twice",)),
 ]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import typer
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from qindu_cli import __version__
 from qindu_cli.errors import FactFileError, QinduError
@@ -26,6 +26,46 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: qindu itself went wrong
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # as if ended by SIGPIPE, like any other filter whose reader went away
+
+
+def _value_options(params: Sequence[Any]) -> dict[str, str]:
+    """Each spelling of an option that takes one value, to its long name: `-t` and `--topic` to `--topic`."""
+    return {
+        spelling: max(param.opts, key=len)
+        for param in params
+        if isinstance(param, TyperOption) and not (param.is_flag or param.multiple or param.count)
+        for spelling in param.opts
+    }
+
+
+def _refuse_repeats(ctx: Any, params: Sequence[Any], args: Sequence[str]) -> None:
+    """An option of one value given twice is an error, never silently the last one."""
+    spellings = _value_options(params)
+    seen: dict[str, str] = {}
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            return
+        spelling, equals, value = word.partition("=")
+        if spelling not in spellings and word[:2] in spellings and not word.startswith("--"):
+            spelling, equals, value = word[:2], "=", word[2:]  # -tjobs
+        name = spellings.get(spelling)
+        if name is None:
+            continue
+        if not equals:
+            value = next(words, "")
+        if name in seen:
+            ctx.fail(f"{name} was given twice ({seen[name]!r}, {value!r}); give it once")
+        seen[name] = value
+
+
+class QinduCommand(TyperCommand):
+    """A command of qindu: refuses an option of one value given twice."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:
+            _refuse_repeats(ctx, self.get_params(ctx), args)
+        return super().parse_args(ctx, args)
 
 
 class QinduGroup(TyperGroup):
@@ -58,6 +98,8 @@ class QinduGroup(TyperGroup):
             following = next(words, None) if takes_value[spelling] and spelling == word else None
             if following is not None:
                 front.append(following)
+        if not ctx.resilient_parsing:
+            _refuse_repeats(ctx, anywhere, front)
         return super().parse_args(ctx, front + rest)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -135,7 +177,7 @@ app = typer.Typer(
 def command(function: Callable[..., None]) -> Callable[..., None]:
     """Register a command of qindu, built only when it is invoked (see QinduGroup)."""
     one = typer.Typer(add_completion=False, pretty_exceptions_enable=False, context_settings=_HELP_OPTIONS)
-    one.command(name=function.__name__)(function)
+    one.command(name=function.__name__, cls=QinduCommand)(function)
     _COMMANDS[function.__name__] = one
     return function
 

@@ -33,6 +33,11 @@ CASES = [
     Case(f"show funds-in-place --facts {SMALL} --format plain", 0, ("economy.projects.funds-in-place",)),
     Case(f"show market-entities --facts={SMALL} --format plain", 0, ("livelihood.jobs.market-entities",)),
     Case("search -- --lang", 1, ("no fact matches '--lang'",)),
+    # --lang in any case; a bad value says where it came from.
+    Case("section economy --lang EN --format plain", 0, ("Projects brought in",)),
+    Case("--lang En sections --format plain", 0, ("Economy: a new leap",)),
+    Case("sections --lang fr", 2, ("Invalid value for '--lang': 'fr'", "!QINDU_LANG")),
+    Case("QINDU_LANG=fr sections", 2, ("Invalid value for QINDU_LANG: 'fr'",)),
     # A mistyped command gets a did-you-mean.
     Case("serch 就业", 2, ("No such command 'serch'. Did you mean 'search'?",)),
     Case("indicator", 2, ("Did you mean 'indicators'",)),

@@ -249,8 +249,12 @@ def _options(
         show_default=False,
         help="Read this fact file instead of the one qindu ships.",
     ),
-    lang: Lang = typer.Option(
-        Lang.ZH, "--lang", envvar="QINDU_LANG", help="Labels and titles in tables: zh or en. JSON carries both."
+    lang: str = typer.Option(
+        Lang.ZH.value,
+        "--lang",
+        envvar="QINDU_LANG",
+        metavar="[zh|en]",
+        help="Labels and titles in tables: zh or en, in any case. JSON carries both.",
     ),
     no_color: bool = typer.Option(False, "--no-color", help="No colour in tables (NO_COLOR is honoured too)."),
     version: bool = typer.Option(
@@ -258,7 +262,18 @@ def _options(
     ),
 ) -> None:
     """Facts of the 2022 work report of 秦都区, each with the exact sentence it comes from."""
-    ctx.obj = Settings(facts=facts, lang=lang, no_color=no_color or bool(os.environ.get("NO_COLOR")))
+    ctx.obj = Settings(facts=facts, lang=_language(ctx, lang), no_color=no_color or bool(os.environ.get("NO_COLOR")))
+
+
+def _language(ctx: typer.Context, value: str) -> Lang:
+    """--lang or QINDU_LANG in any case; a bad value is named where it was given."""
+    try:
+        return Lang(value.strip().lower())
+    except ValueError:
+        source = ctx.get_parameter_source("lang")
+        where = "QINDU_LANG" if source is not None and source.name == "ENVIRONMENT" else "'--lang'"
+        known = ", ".join(repr(lang.value) for lang in Lang)
+        raise typer.BadParameter(f"{value!r} is not one of {known}", ctx, param_hint=where) from None
 
 
 # Completion of names from the fact file in use (--facts or QINDU_FACTS, else the shipped one).

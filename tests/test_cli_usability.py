@@ -7,6 +7,7 @@ starts with `!` must appear in neither.
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shlex
@@ -42,6 +43,15 @@ CASES = [
     Case("serch 就业", 2, ("No such command 'serch'. Did you mean 'search'?",)),
     Case("indicator", 2, ("Did you mean 'indicators'",)),
     Case("sectoins", 2, ("Did you mean 'sections'",)),
+    # show takes several ids, and points from a topic or section to the command that lists it.
+    Case(
+        "show new-urban-jobs urban-unemployment-rate --format plain",
+        0,
+        ("livelihood.jobs.new-urban-jobs\tquote\t全年新增城镇就业9717人", "livelihood.jobs.urban-unemployment-rate\t"),
+    ),
+    Case("show jobs", 2, ("'jobs' is a topic of livelihood, not a fact", "qindu section livelihood --topic jobs")),
+    Case("show economy", 2, ("'economy' is a section, not a fact", "qindu section economy")),
+    Case("show new-urban-jobs nowhere-fact", 2, ("unknown fact id 'nowhere-fact'", "!全年新增城镇就业")),
     # A value option given twice is refused, never silently the last one.
     Case("indicators --topic jobs --topic green", 2, ("--topic was given twice",)),
     Case("section livelihood -t jobs -t health", 2, ("--topic was given twice",)),
@@ -65,6 +75,15 @@ def test_the_command_line_as_typed(run: Run, case: Case) -> None:
             assert text[1:] not in seen
         else:
             assert text in seen
+
+
+def test_show_with_several_ids_gives_a_list_in_json(run: Run) -> None:
+    result = run("show", "new-urban-jobs", "livelihood.jobs.urban-unemployment-rate", "--json")
+    assert [f["id"] for f in json.loads(result.stdout)] == [
+        "livelihood.jobs.new-urban-jobs",
+        "livelihood.jobs.urban-unemployment-rate",
+    ]
+    assert json.loads(run("show", "new-urban-jobs", "--json").stdout)["id"] == "livelihood.jobs.new-urban-jobs"
 
 
 def _on_a_terminal(*args: str) -> tuple[int, str, str]:

@@ -20,6 +20,7 @@ from qindu_cli.render import Format, Lang, View, figure, render
 
 if TYPE_CHECKING:
     from qindu_cli.load import Loaded
+    from qindu_cli.model import Fact, FactBook
 
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
@@ -488,22 +489,64 @@ def search(
 @command
 def show(
     ctx: typer.Context,
-    fact_id: str = typer.Argument(
-        ..., metavar="FACT_ID", help="A fact id, or its last part when that is unique.", autocompletion=complete_fact
+    fact_ids: list[str] = typer.Argument(
+        ...,
+        metavar="FACT_ID...",
+        help="Fact ids, or their last part when that is unique.",
+        autocompletion=complete_fact,
     ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
-    """One fact in full: figure, normalized value, section, topic, tags and its exact quote.
+    """Facts in full: figure, normalized value, section, topic, tags and the exact quote.
 
-    Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs --json
+    Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs urban-unemployment-rate --json
     """
     from qindu_cli.render import fact_view
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    fact = book.fact_by_slug(fact_id)
-    _emit(ctx, fact_view(book, fact, _settings(ctx).lang), output)
+    lang = _settings(ctx).lang
+    views = [fact_view(book, _fact_named(book, name), lang) for name in fact_ids]
+    if len(views) == 1:
+        _emit(ctx, views[0], output)
+        return
+    _emit(ctx, _several(views), output)
+
+
+def _fact_named(book: "FactBook", name: str) -> "Fact":
+    """The fact `show` was asked for; a section or topic id is pointed to the command that lists it."""
+    from qindu_cli.errors import UnknownNameError
+
+    try:
+        return book.fact_by_slug(name)
+    except UnknownNameError:
+        for section in book.sections:
+            if section.id == name:
+                raise QinduError(
+                    f"{shown(name)} is a section, not a fact; list it with: qindu section {name}"
+                ) from None
+            if any(topic.id == name for topic in section.topics):
+                raise QinduError(
+                    f"{shown(name)} is a topic of {section.id}, not a fact; "
+                    f"list it with: qindu section {section.id} --topic {name}"
+                ) from None
+        raise
+
+
+def _several(views: list[View]) -> View:
+    """The views of several facts as one: a JSON list, and each plain line led by the fact's id."""
+    from rich.text import Text
+
+    return View(
+        json=[view.json for view in views],
+        jsonl=[record for view in views for record in view.jsonl],
+        columns=["fact", *views[0].columns],
+        rows=[[view.json["id"], *row] for view in views for row in view.rows],
+        table=lambda console: Text("\n\n").join(view.table(console) for view in views),
+        csv_columns=views[0].csv_columns,
+        csv_rows=[row for view in views for row in view.csv_rows],
+    )
 
 
 class Sort(str, Enum):

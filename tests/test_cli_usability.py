@@ -52,6 +52,9 @@ CASES = [
     Case("show jobs", 2, ("'jobs' is a topic of livelihood, not a fact", "qindu section livelihood --topic jobs")),
     Case("show economy", 2, ("'economy' is a section, not a fact", "qindu section economy")),
     Case("show new-urban-jobs nowhere-fact", 2, ("unknown fact id 'nowhere-fact'", "!全年新增城镇就业")),
+    # -o - is stdout.
+    Case("export --format csv -o -", 0, ("livelihood.jobs.new-urban-jobs,indicator",)),
+    Case("export --format sqlite -o -", 2, ("--format sqlite writes files",)),
     # A value option given twice is refused, never silently the last one.
     Case("indicators --topic jobs --topic green", 2, ("--topic was given twice",)),
     Case("section livelihood -t jobs -t health", 2, ("--topic was given twice",)),

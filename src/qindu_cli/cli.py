@@ -712,7 +712,7 @@ def export(
         "datapackage (a folder with datapackage.json and CSV files), which need -o.",
     ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file (or folder) instead of stdout."
+        None, "--output", "-o", help="Write to this file (or folder) instead of stdout; - is stdout."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output if it exists."),
 ) -> None:
@@ -724,6 +724,10 @@ def export(
 
     from qindu_cli import export as exporting
 
+    if output is not None and str(output) == "-":  # -o - is stdout, as for most tools
+        if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE):
+            raise QinduError(f"--format {fmt.value} writes files, not stdout: give -o PATH")
+        output = None
     book = _loaded(ctx).book
     if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE) and output is None:
         raise QinduError(f"--format {fmt.value} writes files: give -o PATH")

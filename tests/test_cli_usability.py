@@ -60,6 +60,13 @@ CASES = [
     Case("section livelihood -t jobs -t health", 2, ("--topic was given twice",)),
     Case("search 就业 -s economy --section=livelihood", 2, ("--section was given twice",)),
     Case("--lang en sections --lang zh", 2, ("--lang was given twice",)),
+    # --kind on section, search and export.
+    Case("section economy --kind milestone --format plain", 0, ("economy.projects.pv-local-production", "!funds-in")),
+    Case("search 光伏 --kind Milestone --format plain", 0, ("pv-local-production", "!pv-park-investment")),
+    Case("search 就业 --kind initiative --format plain", 0, ("employment-first", "!new-urban-jobs")),
+    Case("export --kind milestone --format jsonl", 0, ('"kind": "milestone"', '!"kind": "indicator"')),
+    Case("search 就业 --kind award", 2, ("'award' is not one of 'indicator', 'milestone', 'initiative'",)),
+    Case("section livelihood --kind milestone --topic jobs", 1, ("no milestone in livelihood --topic jobs",)),
 ]
 
 

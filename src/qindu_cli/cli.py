@@ -15,7 +15,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from qindu_cli import __version__
-from qindu_cli.errors import FactFileError, QinduError
+from qindu_cli.errors import FactFileError, QinduError, shown
+from qindu_cli.model import KIND_MEANINGS, KINDS
 from qindu_cli.render import Format, Lang, View, figure, render
 
 if TYPE_CHECKING:
@@ -337,6 +338,25 @@ SECTION = typer.Option(
     None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section
 )
 TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic)
+
+
+def _kind(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.strip().lower() not in KINDS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, KINDS))}")
+    return value.strip().lower()
+
+
+KIND = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    metavar="KIND",
+    callback=_kind,
+    autocompletion=lambda: list(KINDS),
+    help="Only facts of this kind: " + "; ".join(f"{kind} ({meaning})" for kind, meaning in KIND_MEANINGS.items()),
+)
 UNIT = typer.Option(
     None,
     "--unit",
@@ -422,12 +442,13 @@ def section(
         help="Only this topic of the section: its id or words of its title (稳岗, employment).",
         autocompletion=complete_topic,
     ),
+    kind: str | None = KIND,
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
     """One part of the report: its heading, topics and every fact, grouped by topic.
 
-    Examples:  qindu section economy   ·   qindu section 民生 --topic jobs
+    Examples:  qindu section economy   ·   qindu section 民生 --topic jobs   ·   qindu section economy --kind milestone
     """
     from qindu_cli.render import section_view
     from qindu_cli.search import find_section, find_topic
@@ -437,7 +458,9 @@ def section(
     book = loaded.book
     found = find_section(book, loaded.search_index, name)
     topic_id = find_topic(book, loaded.search_index, found, topic).id if topic is not None else None
-    facts = list(book.facts_of(found.id, topic_id))
+    facts = list(book.of_kind(kind).facts_of(found.id, topic_id))
+    if kind is not None and not facts:
+        _no_result(f"qindu: no {kind} in {found.id}" + (f" --topic {topic_id}" if topic_id else ""), output)
     _emit(ctx, section_view(book, found, facts, _settings(ctx).lang), output)
 
 
@@ -450,6 +473,7 @@ def search(
         help="Words to find: Chinese, traditional, pinyin (jiuye, jiùyè, jiu4ye4, jy), English or figures.",
     ),
     section_name: str | None = SECTION,
+    kind: str | None = KIND,
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
     any_term: bool = typer.Option(False, "--any", help="Facts matching any word, not every word."),
     explain: bool = typer.Option(
@@ -467,6 +491,7 @@ def search(
     The report's year (2022) matches every fact for that year.
 
     Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json   ·   qindu search 荣誉
+    ·   qindu search 光伏 --kind milestone
     """
     from qindu_cli.render import facts_view
     from qindu_cli.search import find_section, nothing_found, query_terms
@@ -477,7 +502,9 @@ def search(
     loaded = _loaded(ctx)
     book = loaded.book
     chosen = None if section_name is None else find_section(book, loaded.search_index, section_name).id
-    within = None if chosen is None else {i for i, fact in enumerate(book.facts) if fact.section == chosen}
+    within = None
+    if chosen is not None or kind is not None:
+        within = {i for i, f in enumerate(book.facts) if chosen in (None, f.section) and kind in (None, f.kind)}
     hits = find(loaded.search_index, terms, any_term=any_term, within=within)[:limit]
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
@@ -715,6 +742,7 @@ def export(
         None, "--output", "-o", help="Write to this file (or folder) instead of stdout; - is stdout."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output if it exists."),
+    kind: str | None = KIND,
 ) -> None:
     """The whole normalized dataset: source, sections and every fact.
 
@@ -728,7 +756,7 @@ def export(
         if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE):
             raise QinduError(f"--format {fmt.value} writes files, not stdout: give -o PATH")
         output = None
-    book = _loaded(ctx).book
+    book = _loaded(ctx).book.of_kind(kind)
     if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE) and output is None:
         raise QinduError(f"--format {fmt.value} writes files: give -o PATH")
     if fmt is ExportFormat.SQLITE:

@@ -12,7 +12,12 @@ from qindu_cli.errors import QinduError, UnknownNameError
 if TYPE_CHECKING:
     from decimal import Decimal
 
-KINDS = ("indicator", "milestone", "initiative")
+KIND_MEANINGS = {  # what each kind of fact is, for the file's schema, --help and the README
+    "indicator": "a figure",
+    "milestone": "an honour, ranking, first or standard reached",
+    "initiative": "a named programme, campaign or mechanism",
+}
+KINDS = tuple(KIND_MEANINGS)
 QUALIFIERS = ("more_than", "at_least", "approx", "at_most")
 CHANGES = ("increase", "decrease")
 
@@ -176,6 +181,12 @@ class FactBook:
                 raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}")
             facts = [f for f in facts if unit in (f.unit, f.base_unit)]
         return facts
+
+    def of_kind(self, kind: str | None) -> "FactBook":
+        """The same book with only the facts of `kind` (all of them for None)."""
+        if kind is None:
+            return self
+        return FactBook(self.source, self.sections, tuple(f for f in self.facts if f.kind == kind))
 
     def units(self) -> list[str]:
         """Every unit of the file, as written and as base units."""

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem
-from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
+from qindu_cli.model import CHANGES, KIND_MEANINGS, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
 
@@ -58,7 +58,7 @@ _SOURCE = {
 _FACT = {
     "id": Field(True, "text", "section.topic.slug, unique", pattern=r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+",
                 hint="must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs"),
-    "kind": Field(True, "text", "indicator (a figure), milestone (an honour or a first) or initiative", enum=KINDS),
+    "kind": Field(True, "text", "; ".join(f"{k}: {m}" for k, m in KIND_MEANINGS.items()), enum=KINDS),
     "section": Field(True, "text", "The id of the section"),
     "topic": Field(True, "text", "The id of a topic of that section"),
     "label": Field(True, "text", "A short Chinese name of what is stated"),

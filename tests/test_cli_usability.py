@@ -67,6 +67,13 @@ CASES = [
     Case("export --kind milestone --format jsonl", 0, ('"kind": "milestone"', '!"kind": "indicator"')),
     Case("search 就业 --kind award", 2, ("'award' is not one of 'indicator', 'milestone', 'initiative'",)),
     Case("section livelihood --kind milestone --topic jobs", 1, ("no milestone in livelihood --topic jobs",)),
+    # --unit takes English names beside Chinese ones.
+    Case("indicators --unit yuan --format plain", 0, ("100.9亿元", "6797.36万元", "!9717人")),
+    Case("indicators --unit people --format plain", 0, ("9717人", "22万人", "297名", "!1300余人次")),
+    Case("indicators --unit mu --format plain", 0, ("5200亩",)),
+    Case("indicators --unit Percent --format plain", 0, ("2.68%",)),
+    Case("indicators --unit households --format plain", 0, ("9100余户", "!100家")),
+    Case("chart --unit yuan", 0, ("8 indicators in 万元 and 亿元",)),
 ]
 
 

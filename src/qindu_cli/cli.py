@@ -361,7 +361,7 @@ UNIT = typer.Option(
     None,
     "--unit",
     "-u",
-    help="Only this unit, as written (亿元) or a base unit (元) for all its scales.",
+    help="Only this unit, as written (亿元), a base unit (元) for all its scales, or in English (yuan, people, mu).",
     autocompletion=complete_unit,
 )
 

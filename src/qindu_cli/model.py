@@ -162,7 +162,8 @@ class FactBook:
     def indicators(self, section: str | None = None, topic: str | None = None, unit: str | None = None) -> list[Fact]:
         """The facts with a figure, of a section (any name `section()` takes), a topic, a unit.
 
-        The unit is one as written (亿元) or a base unit (元), which takes in every scale of it.
+        The unit is one as written (亿元), a base unit (元), which takes in every scale of it, or an
+        English name of a base unit (yuan).
         """
         facts = [f for f in self.facts if f.kind == "indicator"]
         if section is not None:
@@ -176,10 +177,13 @@ class FactBook:
                 raise UnknownNameError("topic", topic, _close(topic, known), f"topics are {', '.join(known)}")
             facts = [f for f in facts if f.topic == topic]
         if unit is not None:
+            from qindu_cli.units import named
+
             units = self.units()
-            if unit not in units:
+            wanted = {unit, *named(unit)}
+            if not wanted & set(units):
                 raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}")
-            facts = [f for f in facts if unit in (f.unit, f.base_unit)]
+            facts = [f for f in facts if wanted & {f.unit, f.base_unit}]
         return facts
 
     def of_kind(self, kind: str | None) -> "FactBook":

@@ -13,6 +13,7 @@ import pty
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -101,6 +102,20 @@ def test_show_with_several_ids_gives_a_list_in_json(run: Run) -> None:
         "livelihood.jobs.urban-unemployment-rate",
     ]
     assert json.loads(run("show", "new-urban-jobs", "--json").stdout)["id"] == "livelihood.jobs.new-urban-jobs"
+
+
+@pytest.mark.parametrize(("shell", "script"), [("zsh", ".zfunc/_qindu"), ("bash", ".bash_completions/qindu.sh")])
+def test_install_completion_installs_the_shell_named(run: Run, tmp_path: Path, shell: str, script: str) -> None:
+    other = "bash" if shell == "zsh" else "zsh"
+    result = run("--install-completion", shell, env={"HOME": str(tmp_path), "SHELL": f"/bin/{other}"})
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "_QINDU_COMPLETE" in (tmp_path / script).read_text(encoding="utf-8")
+    assert not (tmp_path / (".zshrc" if shell == "bash" else ".bashrc")).exists()
+
+
+def test_show_completion_shows_the_shell_named(run: Run) -> None:
+    assert "compdef" in run("--show-completion", "zsh", env={"SHELL": "/bin/bash"}).stdout
+    assert "complete -o" in run("--show-completion", "bash", env={"SHELL": "/bin/zsh"}).stdout
 
 
 def _on_a_terminal(*args: str) -> tuple[int, str, str]:

@@ -81,8 +81,16 @@ class QinduGroup(TyperGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return list(_COMMANDS)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperOption) and param.name in _SHELL_NAMED:
+                param.help = f"{_SHELL_NAMED[param.name]} for the current shell, or the one named after it (zsh)."
+        return params
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Move qindu's own options, wherever they were typed, in front of the command."""
+        self._complete_for_shell_named(ctx, args)
         anywhere = [p for p in self.params if isinstance(p, TyperOption) and not p.is_eager]
         takes_value = {spelling: not p.is_flag for p in anywhere for spelling in p.opts}
         front: list[str] = []
@@ -103,6 +111,29 @@ class QinduGroup(TyperGroup):
         if not ctx.resilient_parsing:
             _refuse_repeats(ctx, anywhere, front)
         return super().parse_args(ctx, front + rest)
+
+    def _complete_for_shell_named(self, ctx: Any, args: list[str]) -> None:
+        """`--install-completion zsh`: Typer's completion flags take no shell, so a shell named is handed
+        to their callbacks (else the current shell's completion was installed, whatever was named)."""
+        options = {"--" + name.replace("_", "-"): name for name in _SHELL_NAMED}
+        for index, word in enumerate(args):
+            if word == "--":
+                return
+            option, equals, shell = word.partition("=")
+            if option not in options:
+                continue
+            if not equals:
+                shell = args[index + 1] if index + 1 < len(args) else ""
+            from typer import completion
+            from typer._completion_shared import Shells  # the shells Typer has scripts for
+
+            if shell not in {one.value for one in Shells}:
+                if equals:
+                    ctx.fail(f"{option}: {shell!r} is not one of {', '.join(one.value for one in Shells)}")
+                return
+            param = next(p for p in self.params if p.name == options[option])
+            callback = completion.install_callback if param.name == "install_completion" else completion.show_callback
+            callback(ctx, param, shell)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """As Click's, with the commands closest to a mistyped one."""
@@ -162,6 +193,7 @@ class QinduGroup(TyperGroup):
 
 
 _HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+_SHELL_NAMED = {"install_completion": "Install completion", "show_completion": "Show the completion script"}
 _COMMANDS: dict[str, typer.Typer] = {}
 
 app = typer.Typer(

@@ -139,3 +139,19 @@ def _on_a_terminal(*args: str) -> tuple[int, str, str]:
     assert process.stderr is not None
     errors = process.stderr.read().decode()
     return process.wait(timeout=30), out.decode(), errors
+
+
+def test_limit_says_how_many_more_on_a_terminal() -> None:
+    code, out, errors = _on_a_terminal("search", "就业", "--limit", "2")
+    assert code == 0 and "employment-first" in out
+    assert errors == "qindu: 2 of 6 facts shown; 4 more without --limit\n"
+    code, out, errors = _on_a_terminal("indicators", "--unit", "元", "-n", "5")
+    assert errors == "qindu: 5 of 8 indicators shown; 3 more without --limit\n"
+
+
+def test_limit_is_quiet_in_a_pipe_and_when_nothing_is_left_out() -> None:
+    piped = subprocess.run(
+        [sys.executable, "-m", "qindu_cli", "search", "就业", "--limit", "2"], capture_output=True, check=False
+    )
+    assert piped.returncode == 0 and piped.stderr == b"" and len(piped.stdout.splitlines()) == 3
+    assert _on_a_terminal("search", "就业", "--limit", "6")[2] == ""

@@ -445,6 +445,12 @@ def _no_result(message: str, output: Format | None = None) -> NoReturn:
     raise typer.Exit(EXIT_NO_RESULT)
 
 
+def _tell_limited(shown_count: int, every: int, what: str) -> None:
+    """On a terminal, say on stderr how many more --limit left out; a script has asked for the cut."""
+    if shown_count < every and sys.stdout is not None and sys.stdout.isatty():
+        _stderr(f"qindu: {shown_count} of {every} {what} shown; {every - shown_count} more without --limit")
+
+
 @command
 def sections(ctx: typer.Context, fmt: Format | None = FORMAT, as_json: bool = JSON) -> None:
     """The report's three parts, their topics and how many facts each holds.
@@ -537,12 +543,14 @@ def search(
     within = None
     if chosen is not None or kind is not None:
         within = {i for i, f in enumerate(book.facts) if chosen in (None, f.section) and kind in (None, f.kind)}
-    hits = find(loaded.search_index, terms, any_term=any_term, within=within)[:limit]
+    found = find(loaded.search_index, terms, any_term=any_term, within=within)
+    hits = found[:limit]
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
         _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen), output)
     view = facts_view(book, facts, _settings(ctx).lang, terms, loaded.search_index, hits, explain)
     _emit(ctx, view, output)
+    _tell_limited(len(hits), len(found), "facts")
 
 
 @command
@@ -643,10 +651,12 @@ def indicators(
         facts.sort(key=lambda f: f.label_en.casefold() if _settings(ctx).lang is Lang.EN else f.label, reverse=desc)
     elif desc:
         facts.reverse()
+    every = len(facts)
     facts = facts[:limit]
     if not facts:
         _no_result("qindu: no indicator matches these filters", output)
     _emit(ctx, indicators_view(book, facts, _settings(ctx).lang), output)
+    _tell_limited(len(facts), every, "indicators")
 
 
 @command

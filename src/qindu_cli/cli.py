@@ -702,7 +702,9 @@ def validate(
     source: Path | None = typer.Option(
         None, "--source", metavar="TEXT_FILE", help="Also check every quote against this report text."
     ),
-    as_json: bool = JSON,
+    as_json: bool = typer.Option(
+        False, "--json", help="The result as JSON: file, valid, facts, kinds, source and every problem."
+    ),
 ) -> None:
     """Check a fact file: schema, ids, units, figures against their raw text, and quotes.
 

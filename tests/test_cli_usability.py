@@ -157,3 +157,28 @@ def test_limit_is_quiet_in_a_pipe_and_when_nothing_is_left_out() -> None:
     )
     assert piped.returncode == 0 and piped.stderr == b"" and len(piped.stdout.splitlines()) == 3
     assert _on_a_terminal("search", "就业", "--limit", "6")[2] == ""
+
+
+def test_validate_reports_every_problem_at_its_field_line(run: Run, tmp_path: Path) -> None:
+    text = Path(SMALL).read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("    unit: 人\n", "    unit: 个\n"), encoding="utf-8")  # new-urban-jobs: a wrong unit
+    report = tmp_path / "report.txt"
+    gone = text.replace("全年新增城镇就业9717人", "全年新增城镇就业")  # and its quote missing from the report
+    report.write_text(gone, encoding="utf-8")
+    lines = bad.read_text(encoding="utf-8").splitlines()
+
+    def line_of(start: str, after: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if line.startswith(start) and n > lines.index(after))
+
+    fact = "  - id: livelihood.jobs.new-urban-jobs"
+    unit, quote = line_of("    unit: 个", fact), line_of("    quote: 全年新增城镇就业9717人", fact)
+    result = run("validate", str(bad), "--source", str(report))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{bad}:{unit}: fact livelihood.jobs.new-urban-jobs: unit: '个' does not match raw '9717人', which says '人'",
+        f"{bad}:{quote}: fact livelihood.jobs.new-urban-jobs: quote: quote not found verbatim in {report}: "
+        "'全年新增城镇就业9717人'",
+    ]
+    problems = json.loads(run("validate", str(bad), "--source", str(report), "--json").stdout)["problems"]
+    assert [(p["line"], p["field"]) for p in problems] == [(unit, "unit"), (quote, "quote")]

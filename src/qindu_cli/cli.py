@@ -712,20 +712,25 @@ def validate(
     """
     import json
 
-    from qindu_cli.load import decode, parse, read_bytes, shipped_path
-    from qindu_cli.schema import check_quotes, fact_lines
+    from qindu_cli.load import decode, read_bytes, read_document, shipped_path
+    from qindu_cli.schema import build_book, check_quotes
 
     target = path or _settings(ctx).facts or shipped_path()
     name = str(target)
     problems = []
-    book = None
+    book = document = None
     try:
-        book, document = parse(read_bytes(target), name)
-        if source is not None:
-            text = decode(read_bytes(source, "source text"), str(source))
-            problems = check_quotes(book, text, str(source), name, fact_lines(document))
+        document = read_document(read_bytes(target), name)
+        book = build_book(document, name)
     except FactFileError as error:
         problems = list(error.problems)
+    if source is not None and document is not None:  # every problem at once: quotes too
+        try:
+            text = decode(read_bytes(source, "source text"), str(source))
+            problems += check_quotes(document, text, str(source), name)
+        except FactFileError as error:
+            problems += error.problems
+        problems.sort(key=lambda problem: (problem.file != name, problem.line or 0))
     counts: dict[str, int] = {}
     if book is not None:
         for fact in book.facts:

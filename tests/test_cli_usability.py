@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import DATA, Run
+from conftest import DATA, ROOT, Run
+
+from qindu_cli.model import KIND_MEANINGS
 
 SMALL = str(DATA / "small.yaml")
 
@@ -182,3 +184,13 @@ def test_validate_reports_every_problem_at_its_field_line(run: Run, tmp_path: Pa
     ]
     problems = json.loads(run("validate", str(bad), "--source", str(report), "--json").stdout)["problems"]
     assert [(p["line"], p["field"]) for p in problems] == [(unit, "unit"), (quote, "quote")]
+
+
+def test_help_and_readme_say_what_each_kind_is(run: Run) -> None:
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for command in ("section", "search", "export"):
+        shown = " ".join(run(command, "--help", env={"COLUMNS": "400"}).stdout.split())
+        for kind, meaning in KIND_MEANINGS.items():
+            assert f"{kind} ({meaning})" in shown, command
+    for kind, meaning in KIND_MEANINGS.items():
+        assert f"`{kind}` ({meaning})" in readme

@@ -37,6 +37,7 @@ CASES = [
     Case(f"show funds-in-place --facts {SMALL} --format plain", 0, ("economy.projects.funds-in-place",)),
     Case(f"show market-entities --facts={SMALL} --format plain", 0, ("livelihood.jobs.market-entities",)),
     Case("search -- --lang", 1, ("no fact matches '--lang'",)),
+    Case("sections --help", 0, ("(--facts, --lang, --no-color) go before or after the command",)),
     # --lang in any case; a bad value says where it came from.
     Case("section economy --lang EN --format plain", 0, ("Projects brought in",)),
     Case("--lang En sections --format plain", 0, ("Economy: a new leap",)),

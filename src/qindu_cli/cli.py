@@ -62,12 +62,19 @@ def _refuse_repeats(ctx: Any, params: Sequence[Any], args: Sequence[str]) -> Non
 
 
 class QinduCommand(TyperCommand):
-    """A command of qindu: refuses an option of one value given twice."""
+    """A command of qindu: refuses an option of one value given twice; its help names qindu's own options."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not ctx.resilient_parsing:
             _refuse_repeats(ctx, self.get_params(ctx), args)
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        group = ctx.parent.command if ctx.parent is not None else None
+        if isinstance(group, QinduGroup) and not self.epilog:
+            names = ", ".join(max(p.opts, key=len) for p in group.anywhere())
+            self.epilog = f"qindu's own options ({names}) go before or after the command: see qindu --help."
+        super().format_help(ctx, formatter)
 
 
 class QinduGroup(TyperGroup):
@@ -88,10 +95,14 @@ class QinduGroup(TyperGroup):
                 param.help = f"{_SHELL_NAMED[param.name]} for the current shell, or the one named after it (zsh)."
         return params
 
+    def anywhere(self) -> list[TyperOption]:
+        """qindu's own options that may come after the command: --facts, --lang, --no-color."""
+        return [p for p in self.params if isinstance(p, TyperOption) and not p.is_eager and p.name not in _SHELL_NAMED]
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Move qindu's own options, wherever they were typed, in front of the command."""
         self._complete_for_shell_named(ctx, args)
-        anywhere = [p for p in self.params if isinstance(p, TyperOption) and not p.is_eager]
+        anywhere = self.anywhere()
         takes_value = {spelling: not p.is_flag for p in anywhere for spelling in p.opts}
         front: list[str] = []
         rest: list[str] = []

@@ -37,6 +37,8 @@ CASES = [
     Case(f"show funds-in-place --facts {SMALL} --format plain", 0, ("economy.projects.funds-in-place",)),
     Case(f"show market-entities --facts={SMALL} --format plain", 0, ("livelihood.jobs.market-entities",)),
     Case("search -- --lang", 1, ("no fact matches '--lang'",)),
+    Case("sections --lang", 2, ("Option '--lang' requires an argument.",)),
+    Case("search 就业 --facts", 2, ("Option '--facts' requires an argument.",)),
     Case("sections --help", 0, ("(--facts, --lang, --no-color) go before or after the command",)),
     # --lang in any case; a bad value says where it came from.
     Case("section economy --lang EN --format plain", 0, ("Projects brought in",)),

@@ -116,9 +116,12 @@ class QinduGroup(TyperGroup):
                 rest.append(word)
                 continue
             front.append(word)
-            following = next(words, None) if takes_value[spelling] and spelling == word else None
-            if following is not None:
-                front.append(following)
+            if takes_value[spelling] and spelling == word:
+                following = next(words, None)
+                if following is None and not ctx.resilient_parsing:
+                    ctx.fail(f"Option '{spelling}' requires an argument.")
+                if following is not None:
+                    front.append(following)
         if not ctx.resilient_parsing:
             _refuse_repeats(ctx, anywhere, front)
         return super().parse_args(ctx, front + rest)

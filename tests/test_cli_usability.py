@@ -79,6 +79,7 @@ CASES = [
     Case("indicators --unit mu --format plain", 0, ("5200亩",)),
     Case("indicators --unit Percent --format plain", 0, ("2.68%",)),
     Case("indicators --unit households --format plain", 0, ("9100余户", "!100家")),
+    Case("indicators --unit furlongs", 2, ("no indicator is in 'furlongs'", "in English: case, class-hour")),
     Case("chart --unit yuan", 0, ("8 indicators in 万元 and 亿元",)),
     # validate's help speaks of its own options only.
     Case("validate --help", 0, ("--json", "!--format json")),

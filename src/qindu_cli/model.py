@@ -177,12 +177,16 @@ class FactBook:
                 raise UnknownNameError("topic", topic, _close(topic, known), f"topics are {', '.join(known)}")
             facts = [f for f in facts if f.topic == topic]
         if unit is not None:
-            from qindu_cli.units import named
+            from qindu_cli.units import english, named
 
             units = self.units()
             wanted = {unit, *named(unit)}
             if not wanted & set(units):
-                raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}")
+                names = sorted({name for written in units for name in english(written)[:1]})
+                raise QinduError(
+                    f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}; "
+                    f"in English: {', '.join(names)}"
+                )
             facts = [f for f in facts if wanted & {f.unit, f.base_unit}]
         return facts
 

@@ -91,6 +91,13 @@ def named(name: str) -> tuple[str, ...]:
     return tuple(unit for unit, english in _ENGLISH.items() if forms & set(english))
 
 
+def english(unit: str) -> tuple[str, ...]:
+    """The English names of a unit as written: 亿元 is yuan, rmb, cny."""
+    if unit in _ENGLISH:
+        return _ENGLISH[unit]
+    return _ENGLISH.get(unit[1:], ()) if unit[:1] in _SCALES else ()
+
+
 class Figure(NamedTuple):
     """A figure as the report writes it, taken apart: `9100余户` is 9100, 户, more than."""
 

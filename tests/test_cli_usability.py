@@ -72,6 +72,12 @@ CASES = [
     Case("search 就业 --kind initiative --format plain", 0, ("employment-first", "!new-urban-jobs")),
     Case("export --kind milestone --format jsonl", 0, ('"kind": "milestone"', '!"kind": "indicator"')),
     Case("search 就业 --kind award", 2, ("'award' is not one of 'indicator', 'milestone', 'initiative'",)),
+    Case(
+        "search 就业 --kind milestone",
+        1,
+        ("no milestone matches '就业'; 6 facts of other kinds do", "qindu search 就业\n"),
+    ),
+    Case("search 就业 -s livelihood -k milestone", 1, ("no milestone in livelihood matches '就业'", "-s livelihood\n")),
     Case("section livelihood --kind milestone --topic jobs", 1, ("no milestone in livelihood --topic jobs",)),
     # --unit takes English names beside Chinese ones.
     Case("indicators --unit yuan --format plain", 0, ("100.9亿元", "6797.36万元", "!9717人")),

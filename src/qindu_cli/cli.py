@@ -561,7 +561,7 @@ def search(
     hits = found[:limit]
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
-        _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen), output)
+        _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen, kind), output)
     view = facts_view(book, facts, _settings(ctx).lang, terms, loaded.search_index, hits, explain)
     _emit(ctx, view, output)
     _tell_limited(len(hits), len(found), "facts")

@@ -203,4 +203,4 @@ def test_help_and_readme_say_what_each_kind_is(run: Run) -> None:
         for kind, meaning in KIND_MEANINGS.items():
             assert f"{kind} ({meaning})" in shown, command
     for kind, meaning in KIND_MEANINGS.items():
-        assert f"`{kind}` ({meaning})" in readme
+        assert f"`{kind}` ({meaning})" in readme and f"| `{kind}` | {meaning} |" in readme

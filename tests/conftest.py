@@ -39,8 +39,10 @@ def run() -> Run:
     """Invoke qindu as a user would, stdout and stderr apart, in a 100-column terminal."""
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(app, list(args), env={"COLUMNS": str(WIDTH), **(env or {})}, catch_exceptions=False)
+    def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+        return runner.invoke(
+            app, list(args), input=input, env={"COLUMNS": str(WIDTH), **(env or {})}, catch_exceptions=False
+        )
 
     return invoke
 

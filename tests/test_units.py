@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from qindu_cli.units import lookup, normalize, parse_figure
+from qindu_cli.units import english, lookup, named, normalize, parse_figure
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,27 @@ def test_unknown_units_are_not_in_the_table() -> None:
     assert lookup("万亩") is None  # an area scale the report never uses is not guessed at
     with pytest.raises(KeyError):
         normalize(Decimal(1), "公里")
+
+
+@pytest.mark.parametrize(
+    ("name", "units"),
+    [
+        ("yuan", ("元",)),
+        ("Households", ("户",)),
+        ("household", ("户",)),
+        ("people", ("人", "名", "位")),
+        ("percent", ("%",)),
+        ("per  cent", ("%",)),
+        ("mu", ("亩",)),
+        ("times", ("次",)),
+        ("furlongs", ()),
+        ("元", ()),
+    ],
+)
+def test_english_names_stand_for_units_of_the_table(name: str, units: tuple[str, ...]) -> None:
+    assert named(name) == units
+
+
+def test_a_unit_as_written_has_the_english_names_of_its_base() -> None:
+    assert english("亿元")[0] == "yuan" and english("万人") == english("人") and english("%")[0] == "percent"
+    assert english("公里") == () and english("万") == ()

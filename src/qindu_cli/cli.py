@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from qindu_cli import __version__
-from qindu_cli.errors import FactFileError, OutputError, QinduError, Terminated, visible
+from qindu_cli.errors import FactFileError, OutputError, QinduError, Terminated, shown, visible
+from qindu_cli.model import KIND_MEANINGS, KINDS
 from qindu_cli.render import Format, Lang
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from qindu_cli.load import Loaded
+    from qindu_cli.model import Fact, FactBook
 
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
@@ -37,15 +39,136 @@ EXIT_TERMINATED = 143  # as if ended by SIGTERM, once what was half written is r
 MAX_PROBLEM_LINES = 100  # of a fact file's problems on stderr; `validate --json` carries them all
 
 
+def _value_options(params: Sequence[Any]) -> dict[str, str]:
+    """Each spelling of an option that takes one value, to its long name: `-t` and `--topic` to `--topic`."""
+    return {
+        spelling: max(param.opts, key=len)
+        for param in params
+        if isinstance(param, TyperOption) and not (param.is_flag or param.multiple or param.count)
+        for spelling in param.opts
+    }
+
+
+def _refuse_repeats(ctx: Any, params: Sequence[Any], args: Sequence[str]) -> None:
+    """An option of one value given twice is an error, never silently the last one."""
+    spellings = _value_options(params)
+    seen: dict[str, str] = {}
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            return
+        spelling, equals, value = word.partition("=")
+        if spelling not in spellings and word[:2] in spellings and not word.startswith("--"):
+            spelling, equals, value = word[:2], "=", word[2:]  # -tjobs
+        name = spellings.get(spelling)
+        if name is None:
+            continue
+        if not equals:
+            value = next(words, "")
+        if name in seen:
+            ctx.fail(f"{name} was given twice ({seen[name]!r}, {value!r}); give it once")
+        seen[name] = value
+
+
+class QinduCommand(TyperCommand):
+    """A command of qindu: refuses an option of one value given twice; its help names qindu's own options."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:
+            _refuse_repeats(ctx, self.get_params(ctx), args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        group = ctx.parent.command if ctx.parent is not None else None
+        if isinstance(group, QinduGroup) and not self.epilog:
+            names = ", ".join(max(p.opts, key=len) for p in group.anywhere())
+            self.epilog = f"qindu's own options ({names}) go before or after the command: see qindu --help."
+        super().format_help(ctx, formatter)
+
+
 class QinduGroup(TyperGroup):
     """Runs a command and turns whatever goes wrong into one line on stderr and an exit code.
 
     Its commands are built when they are asked for (Click's lazily loaded subcommands): a run
     builds the one it invokes instead of all of them, which was most of Typer's time at start.
+    Its own options (--lang, --no-color, --facts) may come before or after the command.
     """
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(_COMMANDS)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperOption) and param.name in _SHELL_NAMED:
+                param.help = f"{_SHELL_NAMED[param.name]} for the current shell, or the one named after it (zsh)."
+        return params
+
+    def anywhere(self) -> list[TyperOption]:
+        """qindu's own options that may come after the command: --facts, --lang, --no-color."""
+        return [p for p in self.params if isinstance(p, TyperOption) and not p.is_eager and p.name not in _SHELL_NAMED]
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Move qindu's own options, wherever they were typed, in front of the command."""
+        self._complete_for_shell_named(ctx, args)
+        anywhere = self.anywhere()
+        takes_value = {spelling: not p.is_flag for p in anywhere for spelling in p.opts}
+        front: list[str] = []
+        rest: list[str] = []
+        words = iter(args)
+        for word in words:
+            if word == "--":
+                rest += [word, *words]
+                break
+            spelling = word.partition("=")[0]
+            if spelling not in takes_value:
+                rest.append(word)
+                continue
+            front.append(word)
+            if takes_value[spelling] and spelling == word:
+                following = next(words, None)
+                if following is None and not ctx.resilient_parsing:
+                    ctx.fail(f"Option '{spelling}' requires an argument.")
+                if following is not None:
+                    front.append(following)
+        if not ctx.resilient_parsing:
+            _refuse_repeats(ctx, anywhere, front)
+        return super().parse_args(ctx, front + rest)
+
+    def _complete_for_shell_named(self, ctx: Any, args: list[str]) -> None:
+        """`--install-completion zsh`: Typer's completion flags take no shell, so a shell named is handed
+        to their callbacks (else the current shell's completion was installed, whatever was named)."""
+        options = {"--" + name.replace("_", "-"): name for name in _SHELL_NAMED}
+        for index, word in enumerate(args):
+            if word == "--":
+                return
+            option, equals, shell = word.partition("=")
+            if option not in options:
+                continue
+            if not equals:
+                shell = args[index + 1] if index + 1 < len(args) else ""
+            from typer import completion
+            from typer._completion_shared import Shells  # the shells Typer has scripts for
+
+            if shell not in {one.value for one in Shells}:
+                if equals:
+                    ctx.fail(f"{option}: {shell!r} is not one of {', '.join(one.value for one in Shells)}")
+                return
+            param = next(p for p in self.params if p.name == options[option])
+            callback = completion.install_callback if param.name == "install_completion" else completion.show_callback
+            callback(ctx, param, shell)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """As Click's, with the commands closest to a mistyped one."""
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as error:
+            import difflib
+
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and hasattr(error, "message") and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
+            raise
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         one = _COMMANDS.get(cmd_name)
@@ -109,6 +232,7 @@ def _wants_traceback(args: Sequence[str] | None) -> bool:
 
 
 _HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+_SHELL_NAMED = {"install_completion": "Install completion", "show_completion": "Show the completion script"}
 _COMMANDS: dict[str, typer.Typer] = {}
 
 app = typer.Typer(
@@ -126,7 +250,7 @@ app = typer.Typer(
 def command(function: Callable[..., None]) -> Callable[..., None]:
     """Register a command of qindu, built only when it is invoked (see QinduGroup)."""
     one = typer.Typer(add_completion=False, pretty_exceptions_enable=False, context_settings=_HELP_OPTIONS)
-    one.command(name=function.__name__)(function)
+    one.command(name=function.__name__, cls=QinduCommand)(function)
     _COMMANDS[function.__name__] = one
     return function
 
@@ -226,8 +350,12 @@ def _options(
         show_default=False,
         help="Read this fact file instead of the one qindu ships.",
     ),
-    lang: Lang = typer.Option(
-        Lang.ZH, "--lang", envvar="QINDU_LANG", help="Labels and titles in tables: zh or en. JSON carries both."
+    lang: str = typer.Option(
+        Lang.ZH.value,
+        "--lang",
+        envvar="QINDU_LANG",
+        metavar="[zh|en]",
+        help="Labels and titles in tables: zh or en, in any case. JSON carries both.",
     ),
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour, bold or reverse video: no escape codes at all (NO_COLOR is honoured too)."
@@ -240,7 +368,18 @@ def _options(
     ),
 ) -> None:
     """Facts of the 2022 work report of 秦都区, each with the exact sentence it comes from."""
-    ctx.obj = Settings(facts=facts, lang=lang, no_color=no_color or bool(os.environ.get("NO_COLOR")))
+    ctx.obj = Settings(facts=facts, lang=_language(ctx, lang), no_color=no_color or bool(os.environ.get("NO_COLOR")))
+
+
+def _language(ctx: typer.Context, value: str) -> Lang:
+    """--lang or QINDU_LANG in any case; a bad value is named where it was given."""
+    try:
+        return Lang(value.strip().lower())
+    except ValueError:
+        source = ctx.get_parameter_source("lang")
+        where = "QINDU_LANG" if source is not None and source.name == "ENVIRONMENT" else "'--lang'"
+        known = ", ".join(repr(lang.value) for lang in Lang)
+        raise typer.BadParameter(f"{value!r} is not one of {known}", ctx, param_hint=where) from None
 
 
 # Completion of names from the fact file in use (--facts or QINDU_FACTS, else the shipped one).
@@ -319,11 +458,30 @@ SECTION = typer.Option(
     None, "--section", "-s", metavar="ID", help="Only this section.", autocompletion=complete_section, callback=typed
 )
 TOPIC = typer.Option(None, "--topic", "-t", help="Only this topic.", autocompletion=complete_topic, callback=typed)
+
+
+def _kind(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.strip().lower() not in KINDS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, KINDS))}")
+    return value.strip().lower()
+
+
+KIND = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    metavar="KIND",
+    callback=_kind,
+    autocompletion=lambda: list(KINDS),
+    help="Only facts of this kind: " + "; ".join(f"{kind} ({meaning})" for kind, meaning in KIND_MEANINGS.items()),
+)
 UNIT = typer.Option(
     None,
     "--unit",
     "-u",
-    help="Only this unit, as written (亿元) or a base unit (元) for all its scales.",
+    help="Only this unit, as written (亿元), a base unit (元) for all its scales, or in English (yuan, people, mu).",
     autocompletion=complete_unit,
     callback=typed,
 )
@@ -399,6 +557,12 @@ def _no_result(message: str, output: Format | None = None) -> NoReturn:
     raise typer.Exit(EXIT_NO_RESULT)
 
 
+def _tell_limited(shown_count: int, every: int, what: str) -> None:
+    """On a terminal, say on stderr how many more --limit left out; a script has asked for the cut."""
+    if shown_count < every and sys.stdout is not None and sys.stdout.isatty():
+        _stderr(f"qindu: {shown_count} of {every} {what} shown; {every - shown_count} more without --limit")
+
+
 @command
 def sections(ctx: typer.Context, fmt: Format | None = FORMAT, as_json: bool = JSON) -> None:
     """The report's three parts, their topics and how many facts each holds.
@@ -430,12 +594,13 @@ def section(
         autocompletion=complete_topic,
         callback=typed,
     ),
+    kind: str | None = KIND,
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
     """One part of the report: its heading, topics and every fact, grouped by topic.
 
-    Examples:  qindu section economy   ·   qindu section 民生 --topic jobs
+    Examples:  qindu section economy   ·   qindu section 民生 --topic jobs   ·   qindu section economy --kind milestone
     """
     from qindu_cli.results import SectionFacts
     from qindu_cli.search import find_section, find_topic
@@ -445,7 +610,10 @@ def section(
     book = loaded.book
     found = find_section(book, loaded.search_index, name)
     topic_id = find_topic(book, loaded.search_index, found, topic).id if topic is not None else None
-    _emit(ctx, SectionFacts(book, found, list(book.facts_of(found.id, topic_id))), output)
+    facts = list(book.of_kind(kind).facts_of(found.id, topic_id))
+    if kind is not None and not facts:
+        _no_result(f"qindu: no {kind} in {found.id}" + (f" --topic {topic_id}" if topic_id else ""), output)
+    _emit(ctx, SectionFacts(book, found, facts), output)
 
 
 @command
@@ -458,6 +626,7 @@ def search(
         callback=typed,
     ),
     section_name: str | None = SECTION,
+    kind: str | None = KIND,
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most this many facts."),
     any_term: bool = typer.Option(False, "--any", help="Facts matching any word, not every word."),
     explain: bool = typer.Option(
@@ -475,6 +644,7 @@ def search(
     The report's year (2022) matches every fact for that year.
 
     Examples:  qindu search 就业   ·   qindu search jiuye   ·   qindu search employment --json   ·   qindu search 荣誉
+    ·   qindu search 光伏 --kind milestone
     """
     from qindu_cli.results import FactList
     from qindu_cli.search import find_section, highlight_spans, nothing_found, query_terms
@@ -485,11 +655,14 @@ def search(
     loaded = _loaded(ctx)
     book = loaded.book
     chosen = None if section_name is None else find_section(book, loaded.search_index, section_name).id
-    within = None if chosen is None else {i for i, fact in enumerate(book.facts) if fact.section == chosen}
-    hits = find(loaded.search_index, terms, any_term=any_term, within=within)[:limit]
+    within = None
+    if chosen is not None or kind is not None:
+        within = {i for i, f in enumerate(book.facts) if chosen in (None, f.section) and kind in (None, f.kind)}
+    found = find(loaded.search_index, terms, any_term=any_term, within=within)
+    hits = found[:limit]
     facts = [book.facts[hit.position] for hit in hits]
     if not facts:
-        _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen), output)
+        _no_result("qindu: " + nothing_found(loaded.search_index, book, terms, any_term, chosen, kind), output)
     index = loaded.search_index
     matches = [hit.matches for hit in hits] if explain else None
     _emit(
@@ -497,6 +670,7 @@ def search(
         FactList(facts, matches=matches, highlight=lambda text, field: highlight_spans(text, terms, index, field)),
         output,
     )
+    _tell_limited(len(hits), len(found), "facts")
 
 
 @command
@@ -516,13 +690,33 @@ def show(
 
     With one id, --json gives the fact's object; with several, a list of them.
 
-    Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs --json
+    Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs urban-unemployment-rate --json
     """
     from qindu_cli.results import FactsInFull
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    _emit(ctx, FactsInFull(book, [book.fact_by_slug(fact_id) for fact_id in fact_ids]), output)
+    _emit(ctx, FactsInFull(book, [_fact_named(book, name) for name in fact_ids]), output)
+
+
+def _fact_named(book: "FactBook", name: str) -> "Fact":
+    """The fact `show` was asked for; a section or topic id is pointed to the command that lists it."""
+    from qindu_cli.errors import UnknownNameError
+
+    try:
+        return book.fact_by_slug(name)
+    except UnknownNameError:
+        for section in book.sections:
+            if section.id == name:
+                raise QinduError(
+                    f"{shown(name)} is a section, not a fact; list it with: qindu section {name}"
+                ) from None
+            if any(topic.id == name for topic in section.topics):
+                raise QinduError(
+                    f"{shown(name)} is a topic of {section.id}, not a fact; "
+                    f"list it with: qindu section {section.id} --topic {name}"
+                ) from None
+        raise
 
 
 class Sort(str, Enum):
@@ -560,10 +754,12 @@ def indicators(
     loaded = _loaded(ctx)
     english = _settings(ctx).lang is Lang.EN
     facts = loaded.book.indicators(section_name, topic, unit)
+    every = len(facts)
     facts = sort_facts(facts, sort.value, desc, english, loaded.search_index.readings)[:limit]
     if not facts:
         _no_result("qindu: no indicator matches these filters", output)
     _emit(ctx, FactList(facts, INDICATORS), output)
+    _tell_limited(len(facts), every, "indicators")
 
 
 @command
@@ -596,7 +792,9 @@ def validate(
     source: Path | None = typer.Option(
         None, "--source", metavar="TEXT_FILE", help="Also check every quote against this report text."
     ),
-    as_json: bool = JSON,
+    as_json: bool = typer.Option(
+        False, "--json", help="The result as JSON: file, valid, facts, kinds, source and every problem."
+    ),
 ) -> None:
     """Check a fact file: schema, ids, units, figures against their raw text, and quotes.
 
@@ -699,11 +897,16 @@ def export(
         "datapackage (a folder with datapackage.json and CSV files), which need -o.",
     ),
     output: str | None = typer.Option(
-        None, "--output", "-o", metavar="PATH", help="Write to this new file (or folder) instead of stdout."
+        None,
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Write to this new file (or folder) instead of stdout; - is stdout.",
     ),
     force: bool = typer.Option(
         False, "--force", help="Replace a file, or a folder holding only a previous export of the same format."
     ),
+    kind: str | None = KIND,
 ) -> None:
     """The whole normalized dataset: source, sections and every fact.
 
@@ -714,7 +917,11 @@ def export(
     from qindu_cli import export as exporting
     from qindu_cli.files import Output, target, write_outputs
 
-    book = _loaded(ctx).book
+    if output is not None and str(output) == "-":  # -o - is stdout, as for most tools
+        if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE):
+            raise QinduError(f"--format {fmt.value} writes files, not stdout: give -o PATH")
+        output = None
+    book = _loaded(ctx).book.of_kind(kind)
     if fmt in (ExportFormat.SQLITE, ExportFormat.DATAPACKAGE) and output is None:
         raise QinduError(f"--format {fmt.value} writes files: give -o PATH")
     if output is None:

@@ -57,18 +57,24 @@ def decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse(data: bytes, name: str) -> tuple[FactBook, Any]:
-    """The FactBook in a fact file's bytes, and the YAML document it came from."""
-    from qindu_cli.schema import build_book
+def read_document(data: bytes, name: str) -> Any:
+    """The YAML document in a fact file's bytes, with the line of each value; not yet checked."""
     from qindu_cli.yamldoc import YamlRefused, load_document
 
     text = decode(data, name)
     if not text.strip():
         raise FactFileError([Problem(name, "the file is empty; a fact file is a YAML mapping")])
     try:
-        document = load_document(text, name)
+        return load_document(text, name)
     except YamlRefused as refused:
         raise FactFileError([refused.problem]) from None
+
+
+def parse(data: bytes, name: str) -> tuple[FactBook, Any]:
+    """The FactBook in a fact file's bytes, and the YAML document it came from."""
+    from qindu_cli.schema import build_book
+
+    document = read_document(data, name)
     return build_book(document, name), document
 
 

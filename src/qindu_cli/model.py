@@ -14,7 +14,13 @@ from qindu_cli.fields import FACTS, INDICATORS, LISTINGS, about, record
 if TYPE_CHECKING:
     from decimal import Decimal
 
-KINDS = ("indicator", "milestone", "initiative")
+KIND_MEANINGS = {  # what each kind of fact is, for the file's schema, --help and the README
+    "indicator": "a figure",
+    "milestone": "an honour, ranking, first or standard reached",
+    "initiative": "a named programme, campaign or mechanism",
+}
+KINDS = tuple(KIND_MEANINGS)
+_KINDS_SAID = "; ".join(f"{kind}, {meaning}" for kind, meaning in KIND_MEANINGS.items())
 Readings = dict[str, tuple[str, ...]]  # toneless pinyin readings of Chinese characters
 QUALIFIERS = ("more_than", "at_least", "approx", "at_most")
 CHANGES = ("increase", "decrease")
@@ -81,8 +87,7 @@ class Fact(NamedTuple):
     # fmt: off
     id: Annotated[str, about("text", "The fact's id, section.topic.slug, unique in the file.", "编号", "ID",
         required=True, pattern=_ID, hint=_ID_HINT, listings=LISTINGS, whole=True)]
-    kind: Annotated[str, about("text", "What is stated: indicator (a figure), milestone (an honour or a first) or "
-        "initiative.", "类别", "Kind", required=True, enum=KINDS)]
+    kind: Annotated[str, about("text", f"What is stated: {_KINDS_SAID}.", "类别", "Kind", required=True, enum=KINDS)]
     section: Annotated[str, about("text", "The id of the part of the report that states it.", "部分", "Section",
         required=True, references="sections")]
     topic: Annotated[str, about("text", "The id of the sub-heading of that part that states it.", "专题", "Topic",
@@ -163,7 +168,8 @@ class FactBook:
     def indicators(self, section: str | None = None, topic: str | None = None, unit: str | None = None) -> list[Fact]:
         """The facts with a figure, of a section (any name `section()` takes), a topic, a unit.
 
-        The unit is one as written (亿元) or a base unit (元), which takes in every scale of it.
+        The unit is one as written (亿元), a base unit (元), which takes in every scale of it, or an
+        English name of a base unit (yuan).
         """
         facts = [f for f in self.facts if f.kind == "indicator"]
         if section is not None:
@@ -177,11 +183,24 @@ class FactBook:
                 raise UnknownNameError("topic", topic, _close(topic, known), f"topics are {', '.join(known)}")
             facts = [f for f in facts if f.topic == topic]
         if unit is not None:
+            from qindu_cli.units import english, named
+
             units = self.units()
-            if unit not in units:
-                raise QinduError(f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}")
-            facts = [f for f in facts if unit in (f.unit, f.normalized and f.normalized.unit)]
+            wanted = {unit, *named(unit)}
+            if not wanted & set(units):
+                names = sorted({name for written in units for name in english(written)[:1]})
+                raise QinduError(
+                    f"no indicator is in {unit!r}; units in the fact file: {', '.join(units)}; "
+                    f"in English: {', '.join(names)}"
+                )
+            facts = [f for f in facts if wanted & {f.unit, f.normalized and f.normalized.unit}]
         return facts
+
+    def of_kind(self, kind: str | None) -> "FactBook":
+        """The same book with only the facts of `kind` (all of them for None)."""
+        if kind is None:
+            return self
+        return FactBook(self.source, self.sections, tuple(f for f in self.facts if f.kind == kind))
 
     def units(self) -> list[str]:
         """Every unit of the file, as written and as base units."""

@@ -103,8 +103,12 @@ def display(result: Result, lang: Lang, thousands: bool = False) -> tuple[list[s
     if isinstance(result, SectionList):
         return list(SECTION_COLUMNS), [section_cells(one) for one in result.json()]
     if isinstance(result, FactsInFull):
-        lines = [line for fact in result.facts for line in show_lines(result.book, fact, lang, thousands)]
-        return ["field", "value"], [list(line) for line in lines]
+        if len(result.facts) == 1:  # one fact: a line a field; several: each line led by its fact's id
+            return ["field", "value"], [
+                list(line) for line in show_lines(result.book, result.facts[0], lang, thousands)
+            ]
+        lines = [[fact.id, *line] for fact in result.facts for line in show_lines(result.book, fact, lang, thousands)]
+        return ["fact", "field", "value"], lines
     if isinstance(result, Dataset):
         return every_field(result)
     shown = shown_fields(result.listing, lang)

@@ -246,7 +246,7 @@ def _facts(check: _Checker, value: Any, sections: dict[str, Section], line: int)
         if fact is None:
             continue
         if fact.id in seen:
-            check.add(f"duplicate id (first used on line {seen[fact.id]})", item.line, fact.id, "id")
+            check.add(f"duplicate id (first used on line {seen[fact.id]})", check.line_of(item, "id"), fact.id, "id")
             continue
         seen[fact.id] = item.line
         facts.append(fact)
@@ -378,29 +378,31 @@ def _plain(number: Decimal | None) -> str | None:
     return None if number is None else format(number, "f")
 
 
-def check_quotes(
-    book: FactBook, source_text: str, source_name: str, fact_file: str, lines: dict[str, int]
-) -> list[Problem]:
-    """Every quote must stand in the source text character for character."""
-    return [
-        Problem(
-            fact_file,
-            f"quote not found verbatim in {source_name}: {shown(fact.quote, 120)}",
-            line=lines.get(fact.id),
-            fact=fact.id,
-            field="quote",
-        )
-        for fact in book.facts
-        if fact.quote not in source_text
-    ]
+def check_quotes(document: Any, source_text: str, source_name: str, fact_file: str) -> list[Problem]:
+    """Every quote of the document must stand in the source text character for character.
 
-
-def fact_lines(document: Any) -> dict[str, int]:
-    """The line each fact starts on, by id, for pointing at it in messages."""
+    It reads the document, not a FactBook, so a missing quote is reported even when its fact has
+    other problems, at the line of the quote itself.
+    """
     facts = document.get("facts") if isinstance(document, Mapping) else None
     if not isinstance(facts, Sequence):
-        return {}
-    return {item["id"]: item.line for item in facts if isinstance(item, Mapping) and isinstance(item.get("id"), str)}
+        return []
+    problems = []
+    for item in facts:
+        quote = item.get("quote") if isinstance(item, Mapping) else None
+        if not isinstance(quote, str) or not quote.strip() or quote in source_text:
+            continue
+        fact_id = item.get("id")
+        problems.append(
+            Problem(
+                fact_file,
+                f"quote not found verbatim in {source_name}: {shown(quote, 120)}",
+                line=item.key_lines["quote"],
+                fact=fact_id if isinstance(fact_id, str) else None,
+                field="quote",
+            )
+        )
+    return problems
 
 
 def json_schema() -> dict[str, Any]:

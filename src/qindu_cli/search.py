@@ -536,10 +536,31 @@ def highlight_spans(text: str, terms: Sequence[str], index: SearchIndex, field: 
 # ── when nothing matches ──────────────────────────────────────────────────────
 
 
-def nothing_found(index: SearchIndex, book: FactBook, terms: Sequence[str], any_term: bool, section: str | None) -> str:
-    """Why a query found nothing, and what to try, in one line: where the section filter hid the
-    matches, queries close to it, or that the report gives no such figure."""
+def nothing_found(
+    index: SearchIndex,
+    book: FactBook,
+    terms: Sequence[str],
+    any_term: bool,
+    section: str | None,
+    kind: str | None = None,
+) -> str:
+    """Why a query found nothing, and what to try, in one line: where the kind or section filter
+    hid the matches, queries close to it, or that the report gives no such figure."""
     typed = shown(" ".join(terms))
+    if kind is not None:
+        within = {i for i, fact in enumerate(book.facts) if section in (None, fact.section)}
+        kinds: dict[str, int] = {}
+        for hit in search(index, terms, any_term=any_term, within=within):
+            other = book.facts[hit.position].kind
+            kinds[other] = kinds.get(other, 0) + 1
+        if kinds:
+            where, see = ("", "") if section is None else (f" in {section}", f" -s {section}")
+            total = sum(kinds.values())
+            counted = ", ".join(f"{n} {other}{'s' if n > 1 else ''}" for other, n in sorted(kinds.items()))
+            return (
+                f"no {kind}{where} matches {typed}; {total} fact{'s' if total > 1 else ''} of other kinds do "
+                f"({counted}); see them with: qindu search {' '.join(terms)}{see}"
+            )
     if section is not None:
         elsewhere: dict[str, int] = {}
         for hit in search(index, terms, any_term=any_term):

@@ -14,37 +14,39 @@ class Unit(NamedTuple):
     quantum: Decimal | None = None  # rounding step for factors that do not divide evenly
 
 
-_COUNTS = (
-    "人",
-    "人次",
-    "个",
-    "家",
-    "户",
-    "条",
-    "场次",
-    "次",
-    "名",
-    "期",
-    "学时",
-    "件",
-    "所",
-    "位",
-    "项",
-    "套",
-    "轮",
-    "剂次",
-    "处",
-    "天",
-)
+# Each base unit and its English names, singular (a plural in -s or -es is taken too), so that
+# `--unit yuan` means 元. A name may stand for several units: people are counted in 人, 名 and 位.
+_COUNTS = {
+    "人": ("person", "people"),
+    "人次": ("person-time",),
+    "个": ("item", "piece"),
+    "家": ("enterprise", "firm", "business"),
+    "户": ("household",),
+    "条": ("line",),
+    "场次": ("session", "event"),
+    "次": ("time",),
+    "名": ("person", "people"),
+    "期": ("session", "round"),
+    "学时": ("class-hour", "study-hour"),
+    "件": ("case", "piece"),
+    "所": ("institution", "school"),
+    "位": ("person", "people"),
+    "项": ("item",),
+    "套": ("set", "apartment"),
+    "轮": ("round",),
+    "剂次": ("dose",),
+    "处": ("place", "site"),
+    "天": ("day",),
+}
+_MEASURES = {
+    "元": (Unit("元", Decimal(1), countable=False), ("yuan", "rmb", "cny")),
+    "吨": (Unit("吨", Decimal(1), countable=False), ("tonne", "ton")),
+    "%": (Unit("%", Decimal(1), countable=False), ("percent", "per cent", "pct")),
+    "亩": (Unit("m²", Decimal(2000) / Decimal(3), countable=False, quantum=Decimal("0.01")), ("mu",)),
+}
 _BASES: dict[str, Unit] = {name: Unit(name, Decimal(1), countable=True) for name in _COUNTS}
-_BASES.update(
-    {
-        "元": Unit("元", Decimal(1), countable=False),
-        "吨": Unit("吨", Decimal(1), countable=False),
-        "%": Unit("%", Decimal(1), countable=False),
-        "亩": Unit("m²", Decimal(2000) / Decimal(3), countable=False, quantum=Decimal("0.01")),
-    }
-)
+_BASES.update({name: unit for name, (unit, _) in _MEASURES.items()})
+_ENGLISH = {**_COUNTS, **{name: english for name, (_, english) in _MEASURES.items()}}
 _SCALES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
 
 # How a written figure relates to the true amount, by the word that says so.
@@ -80,6 +82,20 @@ def lookup(unit: str) -> Unit | None:
         base = _BASES[rest]
         return Unit(base.base, _SCALES[scale] * base.factor, base.countable)
     return None
+
+
+def named(name: str) -> tuple[str, ...]:
+    """The units of the table an English name stands for: `yuan` is 元, `People` is 人, 名 and 位."""
+    word = " ".join(name.casefold().split())
+    forms = {word, word.removesuffix("s"), word.removesuffix("es")}
+    return tuple(unit for unit, english in _ENGLISH.items() if forms & set(english))
+
+
+def english(unit: str) -> tuple[str, ...]:
+    """The English names of a unit as written: 亿元 is yuan, rmb, cny."""
+    if unit in _ENGLISH:
+        return _ENGLISH[unit]
+    return _ENGLISH.get(unit[1:], ()) if unit[:1] in _SCALES else ()
 
 
 class Figure(NamedTuple):

@@ -32,19 +32,24 @@ class Validation(NamedTuple):
 
 def validate(target: Path, source: Path | None = None) -> Validation:
     """Every problem of the fact file at `target`, and with `source`, every quote not found in it."""
-    from qindu_cli.load import decode, parse, read_bytes
-    from qindu_cli.schema import check_quotes, fact_lines
+    from qindu_cli.load import decode, read_bytes, read_document
+    from qindu_cli.schema import build_book, check_quotes
 
     name = str(target)
     problems: list[Problem] = []
     kinds: dict[str, int] = {}
+    document = None
     try:
-        book, document = parse(read_bytes(target), name)
-        for fact in book.facts:
+        document = read_document(read_bytes(target), name)
+        for fact in build_book(document, name).facts:
             kinds[fact.kind] = kinds.get(fact.kind, 0) + 1
-        if source is not None:
-            text = decode(read_bytes(source, "source text"), str(source))
-            problems = check_quotes(book, text, str(source), name, fact_lines(document))
     except FactFileError as error:
         problems = list(error.problems)
+    if source is not None and document is not None:  # every problem at once: the quotes too
+        try:
+            text = decode(read_bytes(source, "source text"), str(source))
+            problems += check_quotes(document, text, str(source), name)
+        except FactFileError as error:
+            problems += error.problems
+        problems.sort(key=lambda problem: (problem.file != name, problem.line or 0))
     return Validation(name, problems, kinds, None if source is None else str(source))

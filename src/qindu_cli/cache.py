@@ -93,9 +93,8 @@ def _check(payload: bytes) -> bytes:
 
 
 def book_to_data(book: FactBook) -> dict[str, Any]:
-    s = book.source
     return {
-        "source": (s.title, s.title_en, s.byline, s.region, s.period, s.language),
+        "source": tuple(book.source),
         "sections": tuple(
             (sec.id, sec.title, sec.title_en, tuple(tuple(topic) for topic in sec.topics)) for sec in book.sections
         ),

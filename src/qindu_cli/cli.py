@@ -497,7 +497,10 @@ def validate(
         None, metavar="[PATH]", help="The fact file to check; default: the one in use.", show_default=False
     ),
     source: Path | None = typer.Option(
-        None, "--source", metavar="TEXT_FILE", help="Also check every quote against this report text."
+        None,
+        "--source",
+        metavar="TEXT_FILE",
+        help="Check every quote against this report text; default: the one the fact file names, beside it.",
     ),
     as_json: bool = JSON,
 ) -> None:
@@ -509,6 +512,7 @@ def validate(
 
     from qindu_cli.load import decode, parse, read_bytes, shipped_path
     from qindu_cli.schema import check_quotes, fact_lines
+    from qindu_cli.source import text_beside
 
     target = path or _settings(ctx).facts or shipped_path()
     name = str(target)
@@ -516,6 +520,7 @@ def validate(
     book = None
     try:
         book, document = parse(read_bytes(target), name)
+        source = source or text_beside(target, book.source.text)
         if source is not None:
             text = decode(read_bytes(source, "source text"), str(source))
             problems = check_quotes(book, text, str(source), name, fact_lines(document))
@@ -539,7 +544,7 @@ def validate(
         raise FactFileError(problems)
     if not as_json:
         kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
-        checked = f"; every quote found in {source}" if source is not None else ""
+        checked = f"; every quote placed in {source}" if source is not None else "; quotes not checked: no report text"
         _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
 
 

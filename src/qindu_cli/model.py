@@ -48,6 +48,7 @@ class Source(NamedTuple):
     region: str
     period: str
     language: str
+    text: str | None = None  # the file name of the report's text, beside the fact file
 
 
 class Fact(NamedTuple):

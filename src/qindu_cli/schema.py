@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem
 from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, Fact, FactBook, Section, Source, Topic
+from qindu_cli.source import TEXT_NAME_PATTERN, QuoteNotPlaced, Report
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
 
@@ -54,7 +55,9 @@ _SOURCE = {
     "region": Field(True, "text"),
     "period": Field(True, "text", 'The period the report covers, as text: "2022"'),
     "language": Field(True, "text"),
-}
+    "text": Field(False, "text", "The report's text, a file beside this one: qindu-2022-report.txt",
+                  pattern=TEXT_NAME_PATTERN, hint="must be a file name beside the fact file: qindu-2022-report.txt"),
+}  # fmt: skip
 _FACT = {
     "id": Field(True, "text", "section.topic.slug, unique", pattern=r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+",
                 hint="must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs"),
@@ -166,6 +169,11 @@ def _source(check: _Checker, value: Any) -> Source | None:
     fields = {key: check.text(value, key, optional=not rule.required) for key, rule in _SOURCE.items()}
     if any(fields[key] is None for key, rule in _SOURCE.items() if rule.required):
         return None
+    for key, rule in _SOURCE.items():
+        text = fields[key]
+        if text is not None and rule.pattern and not re.fullmatch(rule.pattern, text):
+            check.add(rule.hint, check.line_of(value, key), field=key)
+            return None
     return Source(**fields)  # type: ignore[arg-type]
 
 
@@ -386,18 +394,16 @@ def _plain(number: Decimal | None) -> str | None:
 def check_quotes(
     book: FactBook, source_text: str, source_name: str, fact_file: str, lines: dict[str, int]
 ) -> list[Problem]:
-    """Every quote must stand in the source text character for character."""
-    return [
-        Problem(
-            fact_file,
-            f"quote not found verbatim in {source_name}: {fact.quote!r}",
-            line=lines.get(fact.id),
-            fact=fact.id,
-            field="quote",
-        )
-        for fact in book.facts
-        if fact.quote not in source_text
-    ]
+    """Every quote must stand in the source text character for character, at one place its topic decides."""
+    report = Report(source_text, book.sections)
+    problems = []
+    for fact in book.facts:
+        try:
+            report.place(fact.quote, fact.section, fact.topic)
+        except QuoteNotPlaced as refused:
+            message = f"quote {refused} in {source_name}: {fact.quote!r}"
+            problems.append(Problem(fact_file, message, line=lines.get(fact.id), fact=fact.id, field="quote"))
+    return problems
 
 
 def fact_lines(document: Any) -> dict[str, int]:

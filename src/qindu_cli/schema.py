@@ -72,7 +72,7 @@ _FACT = {
     "raw": Field(False, "text", "The figure as written, qualifier included: 9100余户; indicators only"),
     "quote": Field(True, "text", "The clause of the report that states it, character for character"),
     "tags": Field(True, "tags", "Chinese and English keywords"),
-    "period": Field(False, "text", "When not the whole year: 累计, 去年以来"),
+    "period": Field(False, "text", "When not for the year alone: 累计, 去年以来, 近年来"),
     "change": Field(False, "text", "For year-on-year figures", enum=CHANGES),
     "note": Field(False, "text"),
 }  # fmt: skip

@@ -148,7 +148,7 @@ def test_a_fact_file_without_its_report_is_still_checked_for_the_rest(run: Run, 
     shutil.copy(FACTS, tmp_path / "facts.yaml")
     result = run("validate", str(tmp_path / "facts.yaml"))
     assert result.exit_code == 0, result.stderr
-    assert "quotes not checked" in result.stdout
+    assert f"quotes not checked: {REPORT.name} is not beside it; give --source" in result.stdout
 
 
 @pytest.mark.parametrize("name", ["../secret.txt", "/etc/passwd", "sub/report.txt", ".hidden.txt"])

@@ -544,7 +544,9 @@ def validate(
         raise FactFileError(problems)
     if not as_json:
         kinds = ", ".join(f"{n} {k}s" for k, n in counts.items())
-        checked = f"; every quote placed in {source}" if source is not None else "; quotes not checked: no report text"
+        named = book.source.text if book is not None else None
+        missing = f"{named} is not beside it; " if named else ""
+        checked = f"; every quote placed in {source}" if source else f"; quotes not checked: {missing}give --source"
         _out(f"{name}: valid, {sum(counts.values())} facts ({kinds}){checked}\n")
 
 

@@ -7,10 +7,11 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from conftest import FACTS
+from conftest import FACTS, ROOT, SOURCE
 
 from qindu_cli.load import parse
 from qindu_cli.model import Fact, FactBook
+from qindu_cli.source import Report
 from qindu_cli.units import parse_figure
 
 # Digits in the report that are names, not figures: years, the pollutant PM10, and 地铁1号线3期.
@@ -85,11 +86,7 @@ def test_the_figures_people_ask_for_first_are_right(book: FactBook) -> None:
     assert (str(more.value), more.unit, more.qualifier) == ("9100", "户", "more_than")
 
 
-def test_coverage_of_each_kind(book: FactBook) -> None:
-    kinds = Counter(f.kind for f in book.facts)
-    assert kinds["indicator"] == 80
-    assert 15 <= kinds["milestone"] <= 20
-    assert 30 <= kinds["initiative"] <= 45
+def test_every_named_programme_is_an_initiative(book: FactBook) -> None:
     named = {"“五个一”", "“百人包百企”", "“秦乐购”", "“心心秦家”", "“两改一提升”", "“千企万户行”"}
     labels = " ".join(f.label for f in book.facts if f.kind == "initiative")
     assert {name for name in named if name not in labels} == set()
@@ -98,3 +95,142 @@ def test_coverage_of_each_kind(book: FactBook) -> None:
 def test_ids_are_unique_and_their_last_part_too(book: FactBook) -> None:
     slugs = Counter(f.id.rsplit(".", 1)[-1] for f in book.facts)
     assert [slug for slug, n in slugs.items() if n > 1] == []
+
+
+# ── the audit against the report: periods, whole quotes, every named item findable ────────────
+
+# 累计 and 去年以来 reach every fact after them in their sentence; the party-building part opens
+# with 近年来, which reaches the rest of that part but a clause that names its own year.
+# The one clause a 累计 sentence holds that it does not reach, and why:
+NOT_REACHED = {
+    "livelihood.health.fever-clinics": "all 14 health centres have fever clinics; 累计 counts the doses before it",
+}
+# Words that mark an honour, a ranking, a first, an award or a standard reached.
+HONOURS = ("第一", "首家", "第三个", "一等奖", "入选", "被评为", "荣获", "高度评价", "在全国推广", "达到二类标准", "三连降")  # fmt: skip  # noqa: E501
+# A figure of speech the report puts in quotation marks, not the name of anything.
+NOT_NAMES = {"双赢": "the 'win-win' of sending officials to the front line"}
+
+
+@pytest.fixture(scope="module")
+def report(book: FactBook) -> Report:
+    return Report(SOURCE.read_text(encoding="utf-8"), book.sections)
+
+
+def _sentence(report: Report, fact: Fact) -> tuple[str, int]:
+    """The sentence (up to 。) that holds a fact's quote, and where the quote starts in it."""
+    place = report.place(fact.quote, fact.section, fact.topic)
+    paragraph, start, _ = report.context(place)
+    opens = paragraph.rfind("。", 0, start) + 1
+    closes = paragraph.find("。", start)
+    return paragraph[opens : closes if closes >= 0 else len(paragraph)], start - opens
+
+
+def _expected_period(report: Report, fact: Fact) -> str | None:
+    sentence, at = _sentence(report, fact)
+    for word in ("去年以来", "累计"):
+        if word in sentence and sentence.index(word) < at + len(fact.quote) and fact.id not in NOT_REACHED:
+            return word
+    party = report.section_paragraphs("party-building")
+    assert party is not None and report.paragraphs[party.start].startswith("近年来,")
+    place = report.place(fact.quote, fact.section, fact.topic)
+    if place.paragraph in party and "2022年" not in fact.quote:  # a clause that names its year keeps it
+        return "近年来"
+    return None
+
+
+def test_every_fact_of_a_period_sentence_carries_the_period_and_no_other_does(book: FactBook, report: Report) -> None:
+    wrong = [
+        f"{fact.id}: {fact.period} but its sentence says {expected}"
+        for fact in book.facts
+        if fact.period != (expected := _expected_period(report, fact))
+    ]
+    assert wrong == []
+
+
+def test_every_quote_stands_once_in_the_report(book: FactBook, source_text: str) -> None:
+    assert [f.id for f in book.facts if source_text.count(f.quote) != 1] == []
+
+
+@pytest.mark.parametrize(
+    ("fact_id", "words"),
+    [
+        ("economy.commerce.new-trade-enterprises", ["全年新增", "限额以上商贸企业"]),
+        ("economy.projects.caihong-glass-praised", ["超薄高透", "受到全省观摩组高度评价"]),
+        ("party-building.cadres.training-classes", ["举办", "专题研讨班", "培训班次10期"]),
+        ("party-building.talent.innovation-teams", ["收录", "创新团队45个"]),
+        ("party-building.talent.rd-talents", ["收录", "科技型研发人才177位"]),
+        ("party-building.talent.patents", ["收录", "技术专利558项"]),
+        ("party-building.conduct.problems-resolved", ["问题", "办结4987件"]),
+        ("livelihood.education.vocational-school-first-in-province", ["区职业教育中心", "排名全省第一"]),
+    ],
+)
+def test_a_quote_holds_the_verb_and_the_thing_counted(book: FactBook, fact_id: str, words: list[str]) -> None:
+    quote = book.fact(fact_id).quote
+    assert [word for word in words if word not in quote] == []
+
+
+def _stated_paragraphs(report: Report, book: FactBook) -> list[str]:
+    """The paragraphs that state things: each section's opening paragraph and its topics' paragraphs."""
+    numbers = set()
+    for section in book.sections:
+        paragraphs = report.section_paragraphs(section.id)
+        assert paragraphs is not None
+        numbers.add(paragraphs.start + 1)
+        numbers.update(report.topic_paragraph(section.id, t.id) or 0 for t in section.topics)
+    return [report.paragraphs[n - 1] for n in sorted(numbers - {0})]
+
+
+def test_every_name_in_quotation_marks_or_title_marks_is_a_label_or_a_tag(book: FactBook, report: Report) -> None:
+    """A named item folded into another fact's quote is found by nobody; its name must be searchable."""
+    headings = {name for s in book.sections for t in s.topics for name in re.findall(r"“([^”]+)”", t.title)}
+    searchable = " ".join(f.label for f in book.facts) + " " + " ".join(t for f in book.facts for t in f.tags)
+    names = {
+        name
+        for paragraph in _stated_paragraphs(report, book)
+        for name in re.findall(r"“([^“”]+)”|《([^《》]+)》", paragraph)
+        for name in name
+        if name
+    }
+    assert sorted(names - headings - set(NOT_NAMES) - {n for n in names if n in searchable}) == []
+
+
+def test_every_honour_ranking_first_and_standard_is_a_milestone_or_a_figure_tagged_honour(
+    book: FactBook, report: Report
+) -> None:
+    spans = [
+        (report.place(f.quote, f.section, f.topic), f)
+        for f in book.facts
+        if f.kind == "milestone" or {"荣誉", "honour"} <= set(f.tags)
+    ]
+    stated = _stated_paragraphs(report, book)
+    missed = [
+        f"{word} in paragraph {found.paragraph}"
+        for word in HONOURS
+        for found in report.occurrences(word)
+        if report.paragraphs[found.paragraph - 1] in stated
+        and not any(p.start <= found.start and found.end <= p.end for p, _ in spans)
+    ]
+    assert missed == []
+
+
+def test_a_figure_that_is_an_honour_is_tagged_as_one(book: FactBook) -> None:
+    untagged = [
+        f.id
+        for f in book.facts
+        if f.kind == "indicator" and any(word in f.quote for word in HONOURS) and not {"荣誉", "honour"} <= set(f.tags)
+    ]
+    assert untagged == []
+
+
+def test_the_readme_gives_the_counts_of_the_file(book: FactBook) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    data = readme[readme.index("## The data") :]
+    data = data[: data.index("\n## ", 1)]
+    kinds = Counter(f.kind for f in book.facts)
+    total = f"It holds {len(book.facts)} facts: {kinds['indicator']} indicators"
+    assert total in data
+    assert f"{kinds['milestone']} milestones and {kinds['initiative']} initiatives" in data
+    for section in book.sections:
+        counts = Counter(f.kind for f in book.facts if f.section == section.id)
+        row = f"| {section.id} | {counts['indicator']} | {counts['milestone']} | {counts['initiative']} |"
+        assert row in data

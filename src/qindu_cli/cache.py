@@ -185,7 +185,7 @@ def _well_formed(data: Any, key: str) -> bool:
         return (
             data["key"] == key
             and book["fields"] == fields.layout()
-            and _strings(book["source"], 6, optional=True)
+            and _strings(book["source"], len(Source._fields), optional=True)
             and type(book["sections"]) is tuple
             and all(
                 type(s) is tuple and len(s) == 4 and _strings(s[:3], 3)
@@ -239,9 +239,8 @@ class DamagedEntry(QinduError):
 
 
 def book_to_data(book: FactBook) -> dict[str, Any]:
-    s = book.source
     return {
-        "source": (s.title, s.title_en, s.byline, s.region, s.period, s.language),
+        "source": tuple(book.source),
         "sections": tuple(
             (sec.id, sec.title, sec.title_en, tuple(tuple(topic) for topic in sec.topics)) for sec in book.sections
         ),

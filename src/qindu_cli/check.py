@@ -471,7 +471,9 @@ def matcher(book: FactBook, index: SearchIndex) -> Matcher:
         for tag in fact.tags:
             for term in terms(folder(tag)):
                 weights[term] = max(weights.get(term, 0.0), _FIELD_WEIGHT["tag"])
-        labels = tuple(frozenset(terms(folder(text))) for text in (fact.label, fact.label_en))
+        labels = [frozenset(terms(folder(text))) for text in (fact.label, fact.label_en)]
+        # a tag of several English words is a name of the fact too: `COVID-19 testing`, `investment funds`
+        labels += [frozenset(terms(folder(tag))) for tag in fact.tags if tag.isascii() and " " in tag.strip()]
         profiles.append(Profile(fact, weights, tuple(label for label in labels if label), _fact_measure(fact)))
     counts: dict[str, int] = {}
     for profile in profiles:

@@ -790,7 +790,10 @@ def validate(
         None, metavar="[PATH]", help="The fact file to check; default: the one in use.", show_default=False
     ),
     source: Path | None = typer.Option(
-        None, "--source", metavar="TEXT_FILE", help="Also check every quote against this report text."
+        None,
+        "--source",
+        metavar="TEXT_FILE",
+        help="Check every quote against this report text; default: the one the fact file names, beside it.",
     ),
     as_json: bool = typer.Option(
         False, "--json", help="The result as JSON: file, valid, facts, kinds, source and every problem."

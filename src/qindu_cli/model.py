@@ -57,6 +57,7 @@ class Source(NamedTuple):
     region: str
     period: str
     language: str
+    text: str | None = None  # the file name of the report's text, beside the fact file
 
 
 class Normalized(NamedTuple):
@@ -108,7 +109,7 @@ class Fact(NamedTuple):
     tags: Annotated[tuple[str, ...], about("tags", "Chinese and English keywords to find it by.", "关键词", "Tags",
         required=True)]
     period: Annotated[str | None, about("text", "When the figure is not for the year alone, as the report says it: "
-        "累计, 去年以来.", "时段", "Period")]
+        "累计, 去年以来, 近年来.", "时段", "Period")]
     change: Annotated[str | None, about("text", "Whether a year-on-year figure is an increase or a decrease.",
         "变化", "Change", enum=CHANGES)]
     note: Annotated[str | None, about("text", "A remark on reading the fact.", "备注", "Note")]

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem, clipped, shown
 from qindu_cli.model import KINDS, Fact, FactBook, Normalized, Section, Source, Topic
+from qindu_cli.source import TEXT_NAME_PATTERN, QuoteNotPlaced, Report
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
 
@@ -54,7 +55,9 @@ _SOURCE = {
     "region": Field(True, "text"),
     "period": Field(True, "text", 'The period the report covers, as text: "2022"'),
     "language": Field(True, "text"),
-}
+    "text": Field(False, "text", "The report's text, a file beside this one: qindu-2022-report.txt",
+                  pattern=TEXT_NAME_PATTERN, hint="must be a file name beside the fact file: qindu-2022-report.txt"),
+}  # fmt: skip
 _FILE_TYPES = {"text": "text", "number": "number", "tags": "tags", "integer": "integer", "object": "mapping"}
 
 
@@ -166,6 +169,11 @@ def _source(check: _Checker, value: Any) -> Source | None:
     fields = {key: check.text(value, key, optional=not rule.required) for key, rule in _SOURCE.items()}
     if any(fields[key] is None for key, rule in _SOURCE.items() if rule.required):
         return None
+    for key, rule in _SOURCE.items():
+        text = fields[key]
+        if text is not None and rule.pattern and not re.fullmatch(rule.pattern, text):
+            check.add(rule.hint, check.line_of(value, key), field=key)
+            return None
     return Source(**fields)  # type: ignore[arg-type]
 
 
@@ -378,25 +386,39 @@ def _plain(number: Decimal | None) -> str | None:
     return None if number is None else format(number, "f")
 
 
-def check_quotes(document: Any, source_text: str, source_name: str, fact_file: str) -> list[Problem]:
-    """Every quote of the document must stand in the source text character for character.
+def check_quotes(
+    document: Any, source_text: str, source_name: str, fact_file: str, sections: tuple[Section, ...] | None = None
+) -> list[Problem]:
+    """Every quote of the document must stand in the source text, at one place its topic decides.
+
 
     It reads the document, not a FactBook, so a missing quote is reported even when its fact has
-    other problems, at the line of the quote itself.
+    other problems, at the line of the quote itself. Without the file's `sections` (a file too
+    broken to have them), each quote need only stand somewhere in the text.
     """
+    report = Report(source_text, sections) if sections is not None else None
     facts = document.get("facts") if isinstance(document, Mapping) else None
     if not isinstance(facts, Sequence):
         return []
     problems = []
     for item in facts:
         quote = item.get("quote") if isinstance(item, Mapping) else None
-        if not isinstance(quote, str) or not quote.strip() or quote in source_text:
+        if not isinstance(quote, str) or not quote.strip():
             continue
+        section, topic = item.get("section"), item.get("topic")
+        try:
+            if report is not None and isinstance(section, str) and isinstance(topic, str):
+                report.place(quote, section, topic)
+            elif quote not in source_text:
+                raise QuoteNotPlaced("not found verbatim")
+            continue
+        except QuoteNotPlaced as refused:
+            why = str(refused)
         fact_id = item.get("id")
         problems.append(
             Problem(
                 fact_file,
-                f"quote not found verbatim in {source_name}: {shown(quote, 120)}",
+                f"quote {why} in {source_name}: {shown(quote, 120)}",
                 line=item.key_lines["quote"],
                 fact=fact_id if isinstance(fact_id, str) else None,
                 field="quote",

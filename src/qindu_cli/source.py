@@ -1,0 +1,125 @@
+"""The report's text: its paragraphs, the one place of each quote in it, and the paragraph around a quote.
+
+A paragraph is a line of the text, numbered from 1. A place is the paragraph and the code-point
+offsets of a quote in the whole text, so that `text[start:end] == quote` (the W3C Web Annotation
+TextPositionSelector beside the TextQuoteSelector the quote already is).
+
+A quote found more than once is placed by its neighbours: the paragraph that opens with its
+topic's sub-heading, then the paragraphs of its section (from the section's heading to the next
+heading). Where neither tells one place, the quote is refused: extend it until it is unique.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from qindu_cli.model import Section
+
+# The report's text is named by the fact file; only a plain file name beside it is read.
+TEXT_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*\.txt"
+
+
+class Place(NamedTuple):
+    paragraph: int  # 1-based
+    start: int  # code points into the whole text
+    end: int
+
+
+class Context(NamedTuple):
+    paragraph: str  # the whole paragraph
+    start: int  # the quote's code-point offsets in that paragraph
+    end: int
+
+
+class QuoteNotPlaced(Exception):
+    """A quote that is not in the text, or not at one place that its section and topic decide."""
+
+
+class Report:
+    """A report's text, with the paragraphs of each section and topic of a fact book."""
+
+    __slots__ = ("_sections", "_starts", "_topics", "paragraphs", "text")
+
+    def __init__(self, text: str, sections: Sequence[Section]) -> None:
+        self.text = text
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()  # the newline that ends the last paragraph opens none
+        starts, offset = [], 0
+        for line in lines:
+            starts.append(offset)
+            offset += len(line) + 1
+        self._starts = tuple(starts)
+        self.paragraphs = tuple(line.removesuffix("\r") for line in lines)
+        self._sections, self._topics = self._scopes(sections)
+
+    def _scopes(self, sections: Sequence[Section]) -> tuple[dict[str, range], dict[tuple[str, str], int]]:
+        headings = sorted((self.paragraphs.index(s.title) + 1, s) for s in sections if s.title in self.paragraphs)
+        ranges: dict[str, range] = {}
+        topics: dict[tuple[str, str], int] = {}
+        for index, (first, section) in enumerate(headings):
+            after = headings[index + 1][0] if index + 1 < len(headings) else len(self.paragraphs) + 1
+            ranges[section.id] = range(first, after)
+            for topic in section.topics:
+                opening = [n for n in ranges[section.id] if self.paragraphs[n - 1].startswith(topic.title)]
+                if len(opening) == 1:
+                    topics[(section.id, topic.id)] = opening[0]
+        return ranges, topics
+
+    def section_paragraphs(self, section: str) -> range | None:
+        """The paragraphs of a section, from its heading to the next; None if its heading is not a line."""
+        return self._sections.get(section)
+
+    def topic_paragraph(self, section: str, topic: str) -> int | None:
+        """The paragraph that opens with a topic's sub-heading."""
+        return self._topics.get((section, topic))
+
+    def occurrences(self, quote: str) -> list[Place]:
+        """Every place the quote stands in the text, overlapping ones too."""
+        found = []
+        for match in re.finditer(f"(?={re.escape(quote)})", self.text):
+            start = match.start()
+            found.append(Place(bisect_right(self._starts, start), start, start + len(quote)))
+        return found
+
+    def place(self, quote: str, section: str, topic: str) -> Place:
+        """The one place of a fact's quote, decided by its topic's paragraph, then its section's."""
+        found = self.occurrences(quote)
+        if not found:
+            raise QuoteNotPlaced("not found verbatim")
+        scopes: list[range] = []
+        paragraph = self.topic_paragraph(section, topic)
+        if paragraph is not None:
+            scopes.append(range(paragraph, paragraph + 1))
+        within = self.section_paragraphs(section)
+        scopes.append(within if within is not None else range(1, len(self.paragraphs) + 1))
+        for scope in scopes:
+            here = [p for p in found if p.paragraph in scope]
+            if len(here) == 1:
+                return here[0]
+            if len(here) > 1:
+                numbers = sorted({p.paragraph for p in here})
+                where = "paragraph" + ("s" if len(numbers) > 1 else "")
+                raise QuoteNotPlaced(
+                    f"found {len(here)} times in {where} {', '.join(map(str, numbers))}; extend it until it is unique"
+                )
+        elsewhere = ", ".join(str(p.paragraph) for p in found)
+        raise QuoteNotPlaced(f"found only outside the paragraphs of section {section} (found in {elsewhere})")
+
+    def context(self, place: Place) -> Context:
+        """The paragraph of a place, and the quote's offsets in it."""
+        first = self._starts[place.paragraph - 1]
+        return Context(self.paragraphs[place.paragraph - 1], place.start - first, place.end - first)
+
+
+def text_beside(fact_file: Path, name: str | None) -> Path | None:
+    """The report's text that a fact file names, when it is there beside the fact file."""
+    if name is None or not re.fullmatch(TEXT_NAME_PATTERN, name):
+        return None
+    path = fact_file.parent / name
+    return path if path.is_file() else None

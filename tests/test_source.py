@@ -1,0 +1,160 @@
+"""The report's text: it ships with the facts, and every quote has one place in it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FACTS, ROOT, Run
+
+from qindu_cli.load import parse
+from qindu_cli.model import FactBook
+from qindu_cli.source import Place, QuoteNotPlaced, Report
+
+REPORT = ROOT / "qindu-2022-report.txt"
+
+
+@pytest.fixture(scope="module")
+def book() -> FactBook:
+    return parse(FACTS.read_bytes(), str(FACTS))[0]
+
+
+@pytest.fixture(scope="module")
+def report(book: FactBook) -> Report:
+    return Report(REPORT.read_text(encoding="utf-8"), book.sections)
+
+
+def test_the_fact_file_names_the_report_that_ships_beside_it(book: FactBook) -> None:
+    assert book.source.text == REPORT.name
+    assert (FACTS.parent / book.source.text).is_file()
+
+
+def test_the_wheel_carries_the_report_beside_the_facts() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"{REPORT.name}" = "qindu_cli/{REPORT.name}"' in pyproject
+    assert '"facts.yaml" = "qindu_cli/facts.yaml"' in pyproject
+
+
+def test_ci_checks_the_shipped_copy_against_the_shared_one() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f'cmp {REPORT.name} "$source_text"' in ci
+
+
+def test_paragraphs_are_the_lines_of_the_report(report: Report) -> None:
+    assert len(report.paragraphs) == 25
+    assert report.paragraphs[0].startswith("2022年,在多重风险挑战下")
+    assert report.paragraphs[-1] == "(通讯员 房佳瑶 王子怡)"
+
+
+def test_each_section_holds_the_paragraphs_from_its_heading_to_the_next(report: Report) -> None:
+    assert report.section_paragraphs("economy") == range(3, 8)
+    assert report.section_paragraphs("party-building") == range(8, 15)
+    assert report.section_paragraphs("livelihood") == range(15, 26)
+    assert report.topic_paragraph("economy", "projects") == 5
+    assert report.topic_paragraph("livelihood", "green") == 21
+
+
+def test_every_quote_is_at_its_place(book: FactBook, report: Report) -> None:
+    for fact in book.facts:
+        place = report.place(fact.quote, fact.section, fact.topic)
+        assert report.text[place.start : place.end] == fact.quote, fact.id
+        paragraph, start, end = report.context(place)
+        assert paragraph == report.paragraphs[place.paragraph - 1]
+        assert paragraph[start:end] == fact.quote, fact.id
+
+
+def test_every_place_is_inside_its_sections_paragraphs(book: FactBook, report: Report) -> None:
+    outside = []
+    for fact in book.facts:
+        place = report.place(fact.quote, fact.section, fact.topic)
+        if place.paragraph not in report.section_paragraphs(fact.section):
+            outside.append(fact.id)
+    assert outside == []
+
+
+def test_a_quote_found_twice_is_placed_in_its_own_topic() -> None:
+    """The livelihood lead names the three-year plan that the education paragraph states as done."""
+    text = REPORT.read_text(encoding="utf-8")
+    sections = parse(FACTS.read_bytes(), str(FACTS))[0].sections
+    short = "大力实施基础教育高质量发展三年行动"
+    assert text.count(short) == 2
+    place = Report(text, sections).place(short, "livelihood", "education")
+    assert place.paragraph == 18
+    assert text[place.start : place.end] == short
+
+
+def test_a_quote_found_twice_in_its_own_topic_is_refused() -> None:
+    text = REPORT.read_text(encoding="utf-8").replace("新增学位6095个。", "新增学位6095个。新增学位6095个。")
+    sections = parse(FACTS.read_bytes(), str(FACTS))[0].sections
+    with pytest.raises(QuoteNotPlaced, match=r"found 2 times in paragraph 18"):
+        Report(text, sections).place("新增学位6095个", "livelihood", "education")
+
+
+def test_a_quote_only_in_another_section_is_refused(report: Report) -> None:
+    with pytest.raises(QuoteNotPlaced, match=r"only outside the paragraphs of section economy \(found in 20\)"):
+        report.place("全年新增城镇就业9717人", "economy", "projects")
+
+
+def test_a_quote_not_in_the_text_is_refused(report: Report) -> None:
+    with pytest.raises(QuoteNotPlaced, match="not found verbatim"):
+        report.place("全年新增城镇就业9718人", "livelihood", "jobs")
+
+
+def test_without_headings_a_quote_must_be_unique_in_the_whole_text() -> None:
+    report = Report("甲乙丙。\n丙丁甲乙。\n", ())
+    assert report.place("丙丁", "x", "y") == Place(paragraph=2, start=5, end=7)
+    with pytest.raises(QuoteNotPlaced, match=r"found 2 times in paragraphs 1, 2"):
+        report.place("甲乙", "x", "y")
+
+
+def test_offsets_count_code_points_not_bytes() -> None:
+    report = Report("秦都区\n“双减”政策\n", ())
+    place = report.place("政策", "x", "y")
+    assert (place.paragraph, place.start, place.end) == (2, 8, 10)
+    assert report.context(place) == ("“双减”政策", 4, 6)
+
+
+def test_validate_checks_quotes_against_the_shipped_report_without_a_flag(run: Run) -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.stderr
+    assert f"every quote placed in {REPORT}" in result.stdout
+
+
+def _copy_with_report(tmp_path: Path, text: str) -> Path:
+    shutil.copy(FACTS, tmp_path / "facts.yaml")
+    (tmp_path / REPORT.name).write_text(text, encoding="utf-8")
+    return tmp_path / "facts.yaml"
+
+
+def test_validate_refuses_a_quote_that_its_topic_holds_twice(run: Run, tmp_path: Path) -> None:
+    text = REPORT.read_text(encoding="utf-8").replace("新增学位6095个。", "新增学位6095个。新增学位6095个。")
+    result = run("validate", str(_copy_with_report(tmp_path, text)))
+    assert result.exit_code == 2
+    assert "livelihood.education.new-school-places" in result.stderr
+    assert "found 2 times in paragraph 18" in result.stderr
+
+
+def test_validate_source_overrides_the_named_report(run: Run, tmp_path: Path) -> None:
+    path = _copy_with_report(tmp_path, REPORT.read_text(encoding="utf-8"))
+    other = tmp_path / "other.txt"
+    other.write_text(REPORT.read_text(encoding="utf-8").replace("9717人", "9718人"), encoding="utf-8")
+    assert run("validate", str(path)).exit_code == 0
+    result = run("validate", str(path), "--source", str(other))
+    assert result.exit_code == 2 and "livelihood.jobs.new-urban-jobs" in result.stderr
+
+
+def test_a_fact_file_without_its_report_is_still_checked_for_the_rest(run: Run, tmp_path: Path) -> None:
+    shutil.copy(FACTS, tmp_path / "facts.yaml")
+    result = run("validate", str(tmp_path / "facts.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert f"quotes not checked: {REPORT.name} is not beside it; give --source" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["../secret.txt", "/etc/passwd", "sub/report.txt", ".hidden.txt"])
+def test_the_named_report_is_a_plain_file_name_beside_the_fact_file(run: Run, tmp_path: Path, name: str) -> None:
+    text = FACTS.read_text(encoding="utf-8").replace(f"text: {REPORT.name}", f"text: {name}")
+    assert text != FACTS.read_text(encoding="utf-8")
+    (tmp_path / "facts.yaml").write_text(text, encoding="utf-8")
+    result = run("validate", str(tmp_path / "facts.yaml"))
+    assert result.exit_code == 2 and "a file name beside the fact file" in result.stderr

@@ -71,7 +71,7 @@ _FACT = {
     "tags": Field(True, "tags", "Chinese and English keywords"),
     "period": Field(False, "text", "When not the whole year: 累计, 去年以来"),
     "change": Field(False, "text", "For year-on-year figures", enum=CHANGES),
-    "note": Field(False, "text"),
+    "note": Field(False, "text", "What a reader must know to read the figure right"),
 }  # fmt: skip
 _TOP = {
     "schema_version": Field(True, "integer", f"The version of this format: {SCHEMA_VERSION}"),

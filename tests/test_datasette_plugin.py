@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -87,11 +88,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database = folder / "qindu.db"
     subprocess.run([sys.executable, "-m", "qindu_cli", "export", "-f", "sqlite", "-o", str(database)],
                    check=True, capture_output=True, env=env, timeout=120)  # fmt: skip
+    other = folder / "other.db"  # a database qindu did not write, with a table of the same name
+    with sqlite3.connect(other) as db:
+        db.execute("create table facts (id text primary key, label text, tags text)")
+        db.execute("""insert into facts values ('a', '就业', '["就业"]'), ('b', 'other', '[]')""")
+    db.close()
     port = _free_port()
     metadata = folder / "qindu.metadata.json"
     log = (folder / "datasette.log").open("wb")  # a file, not a pipe nobody reads that could fill and stall it
     process = subprocess.Popen(
-        [*command, "serve", str(database), "-m", str(metadata), "-h", "127.0.0.1", "-p", str(port)],
+        [*command, "serve", str(database), str(other), "-m", str(metadata), "-h", "127.0.0.1", "-p", str(port)],
         stdout=log, stderr=subprocess.STDOUT, env=env,
     )  # fmt: skip
     try:
@@ -164,7 +170,7 @@ def test_canned_query_links_ids_to_their_rows_shows_label_figure_section_and_hid
 def test_tags_show_as_a_list_of_links(server: Server) -> None:
     page = server.get("/qindu/facts/livelihood~2Ejobs~2Enew-urban-jobs")
     assert f'<a href="/qindu/facts?tags__arraycontains={quote("就业")}">就业</a>, ' in page
-    assert '["' not in page.split('class="col-tags')[1].split("</td>")[0]
+    assert "[&#34;" not in page.split('class="col-tags type-str">')[1].split("</td>")[0]  # not the JSON text
 
 
 def test_the_facts_table_opens_with_the_columns_a_reader_needs(server: Server) -> None:
@@ -212,6 +218,15 @@ def test_metadata_gives_source_licence_facets_order_and_english_titles(server: S
     topics = server.get("/qindu/topics.json", _shape="array", _labels="on")
     assert [t["id"] for t in topics][:3] == ["projects", "innovation", "commerce"]
     assert topics[0]["section"]["label"] == sections[0]["title"] and topics[0]["title_en"]
+
+
+def test_a_database_qindu_did_not_write_is_left_alone(server: Server) -> None:
+    rows = server.get("/other/facts.json", _search="就业", _shape="array")
+    assert [row["id"] for row in rows] == ["a", "b"]  # Datasette's own answer: no full-text table, no search
+    assert 'name="_search"' not in server.get("/other/facts")  # opened as it is: no columns chosen for it
+    assert "[&#34;就业&#34;]" in server.get("/other/facts")  # its tags column as Datasette draws it
+    with pytest.raises(urllib.error.HTTPError):
+        server.get("/other.json", sql="select qindu_search('就业')")
 
 
 def test_qindu_starts_without_loading_datasette() -> None:

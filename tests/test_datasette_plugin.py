@@ -165,6 +165,7 @@ def test_canned_query_links_ids_to_their_rows_shows_label_figure_section_and_hid
     page = server.get("/qindu/search", q="9717")
     assert '<a href="/qindu/facts/livelihood~2Ejobs~2Enew-urban-jobs">livelihood.jobs.new-urban-jobs</a>' in page
     assert "<textarea" not in page and "_show_sql=1" in page  # the SQL is hidden until asked
+    assert '<span style="white-space: nowrap">9717人</span>' in page  # a figure is never split
 
 
 def test_tags_show_as_a_list_of_links(server: Server) -> None:
@@ -184,7 +185,9 @@ def test_the_facts_table_opens_with_the_columns_a_reader_needs(server: Server) -
     location = redirect.value.headers["location"]
     assert location.startswith("/qindu/facts?_sort=position&")
     shown = server.get(location.replace("/qindu/facts?", "/qindu/facts.json?"))["columns"]
-    assert shown == list(READER_COLUMNS) and "tags" not in shown
+    assert shown == [*READER_COLUMNS, "position"] and "tags" not in shown
+    page = server.get(location)  # the page itself draws, sections and topics as labelled links
+    assert '<a href="/qindu/sections/economy">' in page and 'data-column="tags"' not in page
     every = server.get("/qindu/facts.json", _sort="position")["columns"]  # the column menu's "Show all columns"
     assert len(every) > len(READER_COLUMNS) and "tags" in every
 

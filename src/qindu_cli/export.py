@@ -169,18 +169,19 @@ def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
     source = book.source
     parts = "; ".join(f"{s.title} ({s.title_en})" for s in book.sections)
     columns = column_descriptions(book)
+    report = f"{source.title} ({source.title_en})" if source.title_en else source.title
     return {
         "title": f"qindu: {source.title}",
         "description": f"Every figure, honour and named programme of the report, each with its quote. Parts: {parts}.",
-        "source": f"{source.title} ({source.title_en}), {source.byline}",
+        "source": f"{report}, {source.byline}",
         "license": LICENCE["title"],
         "databases": {
             database: {
-                "title": f"{source.title} ({source.title_en})",
+                "title": report,
                 "description": (
                     f"{len(book.facts)} facts of {source.title}, {source.region}, {source.period}. "
                     "Search the facts table in Chinese, pinyin (jiuye), initials, traditional characters, "
-                    "English or figures: it finds what `qindu search` finds."
+                    "English or figures: it finds what “qindu search” finds."
                 ),
                 "tables": {
                     "facts": {
@@ -213,7 +214,7 @@ def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
                     "search": {
                         "title": "Search the facts",
                         "description": (
-                            "Facts matching every word, best first, as `qindu search` finds them: "
+                            "Facts matching every word, best first, as “qindu search” finds them: "
                             "Chinese (就业), pinyin (jiuye), initials, traditional characters, English or figures."
                         ),
                         "sql": SEARCH_SQL,

@@ -188,6 +188,7 @@ def test_the_facts_table_opens_with_the_columns_a_reader_needs(server: Server) -
     assert shown == [*READER_COLUMNS, "position"] and "tags" not in shown
     page = server.get(location)  # the page itself draws, sections and topics as labelled links
     assert '<a href="/qindu/sections/economy">' in page and 'data-column="tags"' not in page
+    assert "</a>&nbsp;<em>Economy: " in page and "<em>Projects and investment</em>" in page  # English titles too
     every = server.get("/qindu/facts.json", _sort="position")["columns"]  # the column menu's "Show all columns"
     assert len(every) > len(READER_COLUMNS) and "tags" in every
 

@@ -81,22 +81,35 @@ def _is_qindu(connection: sqlite3.Connection) -> bool:
     return bool(connection.execute("pragma application_id").fetchone()[0] == APPLICATION_ID)
 
 
-_KNOWN: dict[tuple[str, int], bool] = {}  # (file, modification time) -> whether it is a qindu database
+# What each database file (by name and modification time) says once, not at each table cell.
+_KNOWN: dict[tuple[str, str, int], Any] = {}
+
+
+async def _once(datasette: Any, database: str, question: str, sql: str, answer: Callable[[Any], Any]) -> Any:
+    db = datasette.get_database(database)
+    try:
+        key = (question, str(db.path), os.stat(db.path).st_mtime_ns) if db.path else None
+    except OSError:
+        key = None
+    if key is not None and key in _KNOWN:
+        return _KNOWN[key]
+    found = answer(await db.execute(sql))
+    if key is not None:
+        _KNOWN[key] = found
+    return found
 
 
 async def _is_qindu_database(datasette: Any, database: str) -> bool:
-    """Whether the database is one qindu wrote; asked of each file once, not at each table cell."""
-    db = datasette.get_database(database)
-    try:
-        key = (str(db.path), os.stat(db.path).st_mtime_ns) if db.path else None
-    except OSError:
-        key = None
-    if key is None or key not in _KNOWN:
-        result = await db.execute("pragma application_id")
-        if key is None:
-            return bool(result.first()[0] == APPLICATION_ID)
-        _KNOWN[key] = result.first()[0] == APPLICATION_ID
-    return _KNOWN[key]
+    """Whether the database is one qindu wrote."""
+    found = await _once(datasette, database, "qindu", "pragma application_id", lambda r: r.first()[0] == APPLICATION_ID)
+    return bool(found)
+
+
+async def _english_titles(datasette: Any, database: str) -> dict[tuple[str, str], str]:
+    """The English title of every section and topic, by table and id."""
+    sql = "select 'sections', id, title_en from sections union all select 'topics', id, title_en from topics"
+    titles = await _once(datasette, database, "titles", sql, lambda r: {(t, i): en for t, i, en in r.rows})
+    return dict(titles)
 
 
 @hookimpl
@@ -119,30 +132,57 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
     return inner
 
 
+_LINKED = {"section": "sections", "topic": "topics"}  # columns of facts that hold the id of a row elsewhere
+
+
 @hookimpl
 def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    """Tags as links to the facts with that tag; a fact id a query returns as a link to its row; figures whole."""
-    cell = (table, column)
-    if cell not in ((FACTS, "tags"), (FACTS, "raw"), (None, "id"), (None, "figure")) or not isinstance(value, str):
+    """Sections and topics with their English titles, tags as links, figures whole, fact ids in queries as links."""
+    render: Callable[[Any, str, str, Any], Awaitable[Markup | None]]
+    if table == FACTS and column in _LINKED and isinstance(value, dict):
+        render = _titled_link
+    elif table == FACTS and column == "tags" and isinstance(value, str):
+        render = _tag_links
+    elif (table, column) in ((FACTS, "raw"), (None, "figure")) and isinstance(value, str):
+        render = _whole_figure
+    elif table is None and column == "id" and isinstance(value, str):
+        render = _fact_link
+    else:
         return None
 
     async def inner() -> Markup | None:
         if not await _is_qindu_database(datasette, database):
             return None
-        if column in ("raw", "figure"):  # a figure is never split across lines: 9717人
-            return Markup(f'<span style="white-space: nowrap">{escape(value)}</span>')
-        facts = datasette.urls.table(database, FACTS)
-        if table == FACTS:
-            tags = json.loads(value)
-            links = (f'<a href="{escape(facts)}?{escape(urlencode({"tags__arraycontains": t}))}">{escape(t)}</a>'
-                     for t in tags)  # fmt: skip
-            return Markup(", ".join(links))
-        found = await datasette.get_database(database).execute("select 1 from facts where id = ?", [value])
-        if not found.rows:
-            return None
-        return Markup(f'<a href="{escape(facts)}/{escape(_tilde(value))}">{escape(value)}</a>')
+        return await render(value, column, database, datasette)
 
     return inner
+
+
+async def _titled_link(value: dict[str, Any], column: str, database: str, datasette: Any) -> Markup:
+    """Datasette's link to the section or topic, its English title after the Chinese one."""
+    other = _LINKED[column]
+    english = (await _english_titles(datasette, database)).get((other, value["value"]), "")
+    href = f"{datasette.urls.table(database, other)}/{_tilde(str(value['value']))}"
+    return Markup(f'<a href="{escape(href)}">{escape(value["label"])}</a>&nbsp;<em>{escape(english)}</em>')
+
+
+async def _tag_links(value: str, column: str, database: str, datasette: Any) -> Markup:
+    facts = datasette.urls.table(database, FACTS)
+    links = (f'<a href="{escape(facts)}?{escape(urlencode({"tags__arraycontains": tag}))}">{escape(tag)}</a>'
+             for tag in json.loads(value))  # fmt: skip
+    return Markup(", ".join(links))
+
+
+async def _whole_figure(value: str, column: str, database: str, datasette: Any) -> Markup:
+    return Markup(f'<span style="white-space: nowrap">{escape(value)}</span>')  # never 9717 / 人
+
+
+async def _fact_link(value: str, column: str, database: str, datasette: Any) -> Markup | None:
+    found = await datasette.get_database(database).execute("select 1 from facts where id = ?", [value])
+    if not found.rows:
+        return None
+    href = f"{datasette.urls.table(database, FACTS)}/{_tilde(value)}"
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
 
 
 def _tilde(text: str) -> str:

@@ -5,7 +5,8 @@ Datasette finds this module through the `datasette` entry point of the qindu pac
 (known by its application id), every connection gets `qindu_search(query)`: the ids of the facts
 `qindu search` finds for the words of the query, best first, as a JSON array. `?_search=` on
 the facts table keeps the rows whose id is among them, and the canned `search` query lists them.
-The facts table opens with the columns a reader needs, and tags show as links.
+The facts table opens with the columns a reader needs, sections and topics with their English
+titles, tags as links.
 """
 
 from __future__ import annotations

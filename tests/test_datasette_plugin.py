@@ -152,6 +152,11 @@ def test_the_query_table_covers_every_kind_and_finds_something(run: Run) -> None
     assert found['"'] == found["xyzzy"] == []
 
 
+def test_an_empty_search_box_lists_every_fact(server: Server) -> None:
+    every = server.get("/qindu/facts.json", _size="0")["filtered_table_rows_count"]
+    assert server.get("/qindu/facts.json", _search=" ", _size="0")["filtered_table_rows_count"] == every > 100
+
+
 def test_the_search_box_is_drawn_and_keeps_the_query(server: Server) -> None:
     page = server.get("/qindu/facts", _search="就業")
     assert 'name="_search" value="就業"' in page

@@ -126,7 +126,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
             return None
         query = request.args.get("_search") or ""
         context = {"supports_search": True, "search": query}
-        if not query:
+        if not query.strip():  # an empty box asks for every fact
             return FilterArguments([], extra_context=context)
         return FilterArguments([_MATCHING], {"qindu_search": query}, [f'search matches "{query}"'], context)
 

@@ -45,6 +45,12 @@ QUERIES = [
     "100.9",
     "９７１７",  # full-width digits
     "就业 jobs",  # mixed
+    "jiùyè",  # pinyin with tones
+    "jiu4ye4",
+    "2022",  # the report's year
+    "就业 2022",
+    "honour",  # words for a kind of fact
+    "指标",
     "xyzzy",  # nothing
     '"',  # punctuation only
     "。，“”",
@@ -201,7 +207,7 @@ def test_the_facts_table_opens_with_the_columns_a_reader_needs(server: Server) -
 def test_metadata_describes_every_column_of_every_table(server: Server) -> None:
     metadata = server.get("/-/metadata.json")["databases"]["qindu"]
     tables = server.get("/qindu.json")["tables"]
-    assert {t["name"] for t in tables} == {"sections", "topics", "facts"}
+    assert {t["name"] for t in tables} == {"source", "sections", "topics", "facts"}
     for table in tables:
         described = metadata["tables"][table["name"]]["columns"]
         assert set(described) == set(table["columns"]), table["name"]

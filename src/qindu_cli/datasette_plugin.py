@@ -69,13 +69,15 @@ def _searchable_book(connection: sqlite3.Connection) -> FactBook:
     facts = [
         Fact(
             id=id, kind=kind, section=section, topic=topic, label=label, label_en=label_en, value=None, unit=None,
-            qualifier=None, raw=raw, quote=quote, tags=tuple(json.loads(tags)),
+            qualifier=None, raw=raw, quote=quote, tags=tuple(json.loads(tags)), period=period,
         )
-        for id, kind, section, topic, label, label_en, raw, quote, tags in connection.execute(
-            "select id, kind, section, topic, label, label_en, raw, quote, tags from facts order by position"
+        for id, kind, section, topic, label, label_en, raw, quote, tags, period in connection.execute(
+            "select id, kind, section, topic, label, label_en, raw, quote, tags, period from facts order by position"
         )
     ]  # fmt: skip
-    return FactBook(Source("", None, "", "", "", ""), sections, facts)
+    source = connection.execute("select * from source")
+    names = [column[0] for column in source.description]
+    return FactBook(Source(**dict(zip(names, source.fetchone(), strict=True))), sections, facts)
 
 
 def _is_qindu(connection: sqlite3.Connection) -> bool:

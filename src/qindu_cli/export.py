@@ -18,7 +18,7 @@ from typing import Any
 
 from qindu_cli import __version__
 from qindu_cli.errors import QinduError
-from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, FactBook, json_number
+from qindu_cli.model import CHANGES, KINDS, QUALIFIERS, FactBook, Source, json_number
 from qindu_cli.render import FACT_COLUMNS, Format, View, fact_row, render, section_record
 
 # A database written by write_sqlite says so in its header ("qndu"), so that qindu's Datasette
@@ -119,6 +119,7 @@ def write_sqlite(book: FactBook, path: Path) -> None:
                     json_number(fact.base_value), fact.base_unit, number,
                 ),
             )  # fmt: skip
+        write_source(connection, book.source)
         connection.execute(f"pragma application_id = {APPLICATION_ID}")
         connection.commit()
     finally:
@@ -127,7 +128,8 @@ def write_sqlite(book: FactBook, path: Path) -> None:
 
 # Columns the export adds to what a fact file holds; the fact file's own keys are described once,
 # where they are declared, and read from there by `column_descriptions`.
-_EXPORTED_COLUMNS = {
+_EXPORTED_COLUMNS: dict[str, dict[str, str]] = {
+    "source": {},
     "sections": {"position": "Its place in the report: 0 is the first part"},
     "topics": {
         "section": "The id of the part of the report it is under",
@@ -150,6 +152,7 @@ def column_descriptions(book: FactBook) -> dict[str, dict[str, str]]:
     declared = json_schema()["properties"]
     section = declared["sections"]["items"]["properties"]
     declarations = {
+        "source": declared["source"]["properties"],
         "sections": section,
         "topics": section["topics"]["items"]["properties"],
         "facts": declared["facts"]["items"]["properties"],
@@ -162,6 +165,13 @@ def column_descriptions(book: FactBook) -> dict[str, dict[str, str]]:
     described["facts"]["unit"] += f" (in this file: {units})"
     described["facts"]["tags"] += "; a JSON array, shown as a list of links to the facts with that tag"
     return described
+
+
+def write_source(connection: sqlite3.Connection, source: Source) -> None:
+    """Table source: one row saying which report the facts come from (search reads its period)."""
+    names = ", ".join(source._fields)
+    connection.execute(f"create table source ({names})")
+    connection.execute(f"insert into source ({names}) values ({', '.join('?' * len(source))})", tuple(source))
 
 
 def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
@@ -184,6 +194,11 @@ def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
                     "English or figures: it finds what “qindu search” finds."
                 ),
                 "tables": {
+                    "source": {
+                        "title": "Source",
+                        "description": "The report every fact comes from, in one row.",
+                        "columns": columns["source"],
+                    },
                     "facts": {
                         "title": "Facts",
                         "description": (

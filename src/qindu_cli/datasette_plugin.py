@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,9 @@ from qindu_cli.model import Fact, FactBook, Section, Source, Topic
 from qindu_cli.search import SearchIndex, build_index, search
 
 FACTS = "facts"
+# Datasette reads each database from several threads; qindu's search keeps its last prepared
+# query in one place for the whole process, so one search runs at a time.
+_SEARCHING = threading.Lock()
 _REMEMBERED = 256  # queries whose answers a connection keeps
 _MATCHING = "id in (select value from json_each(qindu_search(:qindu_search)))"
 
@@ -53,7 +57,9 @@ class _Matcher:
         if query not in self.found:
             if len(self.found) >= _REMEMBERED:
                 self.found.clear()
-            self.found[query] = json.dumps([self.ids[hit.position] for hit in search(self.index, query.split())])
+            with _SEARCHING:
+                hits = search(self.index, query.split())
+            self.found[query] = json.dumps([self.ids[hit.position] for hit in hits])
         return self.found[query]
 
 

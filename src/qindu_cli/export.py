@@ -14,23 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from qindu_cli import __version__, fields
-from qindu_cli.model import FactBook
+from qindu_cli.model import FactBook, Source
 from qindu_cli.render import Format, render
 from qindu_cli.results import Dataset, every_column
 
-# SQLite's tokenizers do not split Chinese into words, and its trigram tokenizer cannot match
-# fewer than three characters, so the full-text table holds text split into single characters:
-# a phrase of characters then finds any run of them, 就业 as well as 新增城镇就业.
-SEARCH_SQL = """with recursive chars(i, c) as (
-  select 1, substr(lower(:q), 1, 1)
-  union all select i + 1, substr(lower(:q), i + 1, 1) from chars where i < length(:q)
-), phrase as (
-  select '"' || group_concat(c, ' ') || '"' as words from chars where c not in (' ', '"')
-)
-select facts.id, facts.label, facts.label_en, facts.raw, facts.quote
-from facts_fts join facts on facts.id = facts_fts.id, phrase
-where facts_fts match phrase.words
-order by facts_fts.rank"""
+# A database written by write_sqlite says so in its header ("qndu"), so that qindu's Datasette
+# plugin answers search on it and on nothing else.
+APPLICATION_ID = 0x716E6475
+
+# The canned query of the Datasette metadata: qindu_search() is qindu's own matcher, which the
+# plugin (datasette_plugin.py) gives every connection to a qindu database.
+SEARCH_SQL = """select facts.id, facts.label, facts.label_en, facts.raw as figure, sections.title as section
+from json_each(qindu_search(:q)) as found
+join facts on facts.id = found.value
+join sections on sections.id = facts.section
+order by found.key"""
 
 LICENCE = {
     "name": "other-closed",
@@ -47,15 +45,8 @@ def dataset_text(book: FactBook, fmt: Format) -> str:
     return render(Dataset(book), fmt)
 
 
-def search_text(texts: list[str]) -> str:
-    """Text for the full-text table: folded as qindu's own search folds it, a character a token."""
-    from qindu_cli.search import fold
-
-    return " ".join(char for text in texts for char in fold(text, {}) if char != " ")
-
-
 def write_sqlite(book: FactBook, path: Path) -> None:
-    """Tables sections, topics and facts with keys, and facts_fts for full-text search."""
+    """Tables sections, topics and facts with keys, marked as qindu's by APPLICATION_ID."""
     try:
         _write_sqlite(book, path)
     except sqlite3.OperationalError as exc:  # a full disk, an I/O error: an OSError to the caller
@@ -81,56 +72,132 @@ def _write_sqlite(book: FactBook, path: Path) -> None:
             );
             create index facts_section on facts(section);
             create index facts_topic on facts(topic);
-            create virtual table facts_fts using fts5(id unindexed, text, tokenize = 'unicode61');
             """
         )
-        titles = {}
+        topics = [(section, topic) for section in book.sections for topic in section.topics]
         for number, section in enumerate(book.sections):
             connection.execute(
                 "insert into sections values (?, ?, ?, ?)", (section.id, section.title, section.title_en, number)
             )
-            for topic in section.topics:
-                titles[topic.id] = (topic.title, topic.title_en, section.title, section.title_en)
-                connection.execute(
-                    "insert into topics values (?, ?, ?, ?, ?)",
-                    (topic.id, section.id, topic.title, topic.title_en, len(titles) - 1),
-                )
+        for number, (section, topic) in enumerate(topics):
+            connection.execute(
+                "insert into topics values (?, ?, ?, ?, ?)", (topic.id, section.id, topic.title, topic.title_en, number)
+            )
         names = [column.name for column in fields.columns()]
         insert = f"insert into facts ({', '.join(names)}, position) values ({', '.join('?' * (len(names) + 1))})"
         for number, fact in enumerate(book.facts):
             connection.execute(insert, [*fields.sql_values(fact), number])
-            texts = [fact.label, fact.label_en, fact.raw or "", fact.quote, *fact.tags, *titles[fact.topic]]
-            connection.execute("insert into facts_fts (id, text) values (?, ?)", (fact.id, search_text(texts)))
+        write_source(connection, book.source)
+        connection.execute(f"pragma application_id = {APPLICATION_ID}")
         connection.commit()
     finally:
         connection.close()
 
 
+# Columns the export adds to what a fact file holds; a fact's fields are described once, where
+# `model.Fact` declares them, and the file's other keys in schema.py: `column_descriptions` reads both.
+_EXPORTED_COLUMNS: dict[str, dict[str, str]] = {
+    "source": {},
+    "sections": {"position": "Its place in the report: 0 is the first part"},
+    "topics": {
+        "section": "The id of the part of the report it is under",
+        "position": "Its place in the report, counted through all parts",
+    },
+    "facts": {"position": "Its place in the report: the facts read in this order"},
+}
+# The columns the facts table opens with; the others are a click away.
+READER_COLUMNS = ("id", "label", "raw", "quote", "section", "topic")
+
+
+def column_descriptions(book: FactBook) -> dict[str, dict[str, str]]:
+    """A description of every column of sections, topics and facts, from the fact file's declaration."""
+    from qindu_cli.schema import json_schema
+
+    declared = json_schema()["properties"]
+    section = declared["sections"]["items"]["properties"]
+    declarations = {
+        "source": declared["source"]["properties"],
+        "sections": section,
+        "topics": section["topics"]["items"]["properties"],
+    }
+    units = "、".join(book.units())
+    described = {}
+    for table, properties in declarations.items():
+        columns = {name: rule["description"] for name, rule in properties.items() if name != "topics"}
+        described[table] = {**columns, **_EXPORTED_COLUMNS[table]}
+    described["facts"] = {**fields.descriptions(), **_EXPORTED_COLUMNS["facts"]}
+    described["facts"]["unit"] += f" (in this file: {units})"
+    described["facts"]["tags"] += "; a JSON array, shown as a list of links to the facts with that tag"
+    return described
+
+
+def write_source(connection: sqlite3.Connection, source: Source) -> None:
+    """Table source: one row saying which report the facts come from (search reads its period)."""
+    names = ", ".join(source._fields)
+    connection.execute(f"create table source ({names})")
+    connection.execute(f"insert into source ({names}) values ({', '.join('?' * len(source))})", tuple(source))
+
+
 def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
-    """Titles, descriptions and a Chinese search query for `datasette DB -m METADATA`."""
+    """Titles, descriptions, facets and qindu's search for `datasette DB -m METADATA`."""
     source = book.source
+    parts = "; ".join(f"{s.title} ({s.title_en})" for s in book.sections)
+    columns = column_descriptions(book)
+    report = f"{source.title} ({source.title_en})" if source.title_en else source.title
     return {
         "title": f"qindu: {source.title}",
-        "description": f"Every figure, honour and named programme of the report, with its quote. {source.byline}.",
+        "description": f"Every figure, honour and named programme of the report, each with its quote. Parts: {parts}.",
+        "source": f"{report}, {source.byline}",
         "license": LICENCE["title"],
         "databases": {
             database: {
+                "title": report,
+                "description": (
+                    f"{len(book.facts)} facts of {source.title}, {source.region}, {source.period}. "
+                    "Search the facts table in Chinese, pinyin (jiuye), initials, traditional characters, "
+                    "English or figures: it finds what “qindu search” finds."
+                ),
                 "tables": {
+                    "source": {
+                        "title": "Source",
+                        "description": "The report every fact comes from, in one row.",
+                        "columns": columns["source"],
+                    },
                     "facts": {
                         "title": "Facts",
-                        "description": "One row a fact; value and unit as written, normalized in base units.",
+                        "description": (
+                            "One row a fact, in report order: a figure as written (raw), its value and unit, "
+                            "normalized to a base unit, and the clause of the report it comes from (quote)."
+                        ),
                         "sort": "position",
                         "label_column": "label",
+                        "facets": ["section", "kind", "unit"],
+                        "columns": columns["facts"],
                     },
-                    "sections": {"title": "Sections", "description": "The three parts of the report."},
-                    "topics": {"title": "Topics", "description": "One a sub-heading of the report."},
-                    "facts_fts": {"hidden": True},
+                    "sections": {
+                        "title": "Sections",
+                        "description": f"The parts of the report, in report order: {parts}.",
+                        "sort": "position",
+                        "label_column": "title",
+                        "columns": columns["sections"],
+                    },
+                    "topics": {
+                        "title": "Topics",
+                        "description": "The sub-headings of each part, in report order, in Chinese and English.",
+                        "sort": "position",
+                        "label_column": "title",
+                        "columns": columns["topics"],
+                    },
                 },
                 "queries": {
                     "search": {
                         "title": "Search the facts",
-                        "description": "Any run of characters, Chinese as written (就业) or Latin (jobs).",
+                        "description": (
+                            "Facts matching every word, best first, as “qindu search” finds them: "
+                            "Chinese (就业), pinyin (jiuye), initials, traditional characters, English or figures."
+                        ),
                         "sql": SEARCH_SQL,
+                        "hide_sql": True,
                     }
                 },
             }

@@ -49,12 +49,12 @@ _SECTION = {
     "topics": Field(True, "list", "One topic per sub-heading", items=_TOPIC),
 }
 _SOURCE = {
-    "title": Field(True, "text"),
-    "title_en": Field(False, "text"),
-    "byline": Field(True, "text"),
-    "region": Field(True, "text"),
+    "title": Field(True, "text", "The report's title, or a plain description of it when it has none"),
+    "title_en": Field(False, "text", "The title in English"),
+    "byline": Field(True, "text", "Who wrote the report, as its byline says"),
+    "region": Field(True, "text", "The place the report is about, smallest first"),
     "period": Field(True, "text", 'The period the report covers, as text: "2022"'),
-    "language": Field(True, "text"),
+    "language": Field(True, "text", "The language of the report and its quotes: zh-CN"),
     "text": Field(False, "text", "The report's text, a file beside this one: qindu-2022-report.txt",
                   pattern=TEXT_NAME_PATTERN, hint="must be a file name beside the fact file: qindu-2022-report.txt"),
 }  # fmt: skip

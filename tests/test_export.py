@@ -109,3 +109,12 @@ def test_frictionless_finds_the_data_package_valid(package: Path) -> None:
     report = json.loads(result.stdout)
     assert report["valid"] is True, result.stdout[:2000]
     assert result.returncode == 0
+
+
+def test_the_datasette_metadata_says_where_the_report_text_is() -> None:
+    from qindu_cli.export import datasette_metadata
+    from qindu_cli.load import load
+
+    book = load().book
+    assert book.source.text == "qindu-2022-report.txt"
+    assert "qindu-2022-report.txt" in datasette_metadata(book, "qindu")["source"]

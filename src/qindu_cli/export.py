@@ -147,7 +147,8 @@ def datasette_metadata(book: FactBook, database: str) -> dict[str, Any]:
     return {
         "title": f"qindu: {source.title}",
         "description": f"Every figure, honour and named programme of the report, each with its quote. Parts: {parts}.",
-        "source": f"{report}, {source.byline}",
+        "source": f"{report}, {source.byline}"
+        + (f"; its text is {source.text} in qindu's repository" if source.text else ""),
         "license": LICENCE["title"],
         "databases": {
             database: {

@@ -13,7 +13,9 @@ from qindu_cli.search import _fold_chars, fold, search, suggest
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
-    return load(FACTS)
+    with pytest.MonkeyPatch.context() as patch:  # a cache of its own: no entry another run left is read
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        return load(FACTS)
 
 
 def top(loaded: Loaded, query: str, n: int = 3, any_term: bool = False) -> list[str]:

@@ -20,7 +20,7 @@ NOT_FIGURES = {"2022年": "a year", "PM10": "a pollutant's name", "1号线": "a 
 
 @pytest.fixture(scope="module")
 def book() -> FactBook:
-    return parse(FACTS.read_bytes(), str(FACTS))[0]
+    return parse(FACTS.read_bytes(), str(FACTS))
 
 
 def test_the_shipped_file_has_three_sections_and_twelve_topics(book: FactBook) -> None:

@@ -14,7 +14,7 @@ GLOSSARY = yaml.safe_load((ROOT / "glossary.yaml").read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def book() -> FactBook:
-    return parse(FACTS.read_bytes(), str(FACTS))[0]
+    return parse(FACTS.read_bytes(), str(FACTS))
 
 
 def _entries() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 
@@ -57,3 +58,10 @@ def test_the_tour_is_what_qindu_prints(run: Run, request: pytest.FixtureRequest)
             assert printed == shown, command
     if text != README:
         (ROOT / "README.md").write_text(text, encoding="utf-8")
+
+
+def test_the_fact_object_in_the_readme_is_what_show_json_prints(run: Run) -> None:
+    block = re.search(r"### The fact object\n.*?```json\n(.*?)```", README, flags=re.S)
+    assert block is not None
+    shown = json.loads(block.group(1))
+    assert shown == json.loads(run("show", shown["id"], "--json").stdout)

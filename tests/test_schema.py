@@ -10,7 +10,7 @@ from conftest import DATA
 
 from qindu_cli.errors import FactFileError
 from qindu_cli.load import parse
-from qindu_cli.schema import check_quotes
+from qindu_cli.source import ReportText
 
 SMALL = (DATA / "small.yaml").read_text(encoding="utf-8")
 
@@ -27,7 +27,7 @@ def edited(old: str, new: str, count: int = 1) -> str:
 
 
 def test_the_small_fixture_is_valid() -> None:
-    book, _ = parse(SMALL.encode(), "small.yaml")
+    book = parse(SMALL.encode(), "small.yaml")
     assert [f.id for f in book.facts][:1] == ["economy.projects.funds-in-place"]
     funds = book.fact("economy.projects.funds-in-place")
     assert (funds.value, funds.normalized) == ("100.9", ("10090000000", "元"))
@@ -132,16 +132,28 @@ def test_a_file_of_the_wrong_shape_is_rejected(text: str, expected: str) -> None
 
 
 def test_quotes_are_checked_against_the_source_character_for_character() -> None:
-    _, document = parse(SMALL.encode(), "small.yaml")
     source = SMALL  # every quote of the fixture stands in the fixture itself
-    assert check_quotes(document, source, "src.txt", "small.yaml") == []
+    book = parse(SMALL.encode(), "small.yaml", ReportText("src.txt", source))
+    assert all(source[f.where.start : f.where.end] == f.quote for f in book.facts if f.where)
+    assert None not in [f.where for f in book.facts]
     # The report writes an ASCII comma; a Chinese comma in the quote is a different sentence.
     changed = source.replace("全年新增城镇就业9717人", "全年,新增城镇就业9717人")
-    found = check_quotes(document, changed, "src.txt", "small.yaml")
+    with pytest.raises(FactFileError) as caught:
+        parse(SMALL.encode(), "small.yaml", ReportText("src.txt", changed))
+    found = caught.value.problems
     assert [p.fact for p in found] == ["livelihood.jobs.new-urban-jobs"]
     assert "quote not found verbatim in src.txt" in str(found[0])
     quote_line = SMALL.splitlines().index("    quote: 全年新增城镇就业9717人") + 1  # the field's line, not the fact's
     assert str(found[0]).startswith(f"small.yaml:{quote_line}: fact livelihood.jobs.new-urban-jobs: quote:")
+
+
+def test_a_quote_is_checked_even_when_its_fact_has_other_problems() -> None:
+    text = SMALL.replace("    label_en: New urban jobs\n", "    label_en: 新增城镇就业\n")
+    changed = SMALL.replace("全年新增城镇就业9717人", "全年,新增城镇就业9717人")
+    with pytest.raises(FactFileError) as caught:
+        parse(text.encode(), "small.yaml", ReportText("src.txt", changed))
+    found = [(p.fact, p.field) for p in caught.value.problems]
+    assert found == [("livelihood.jobs.new-urban-jobs", "label_en"), ("livelihood.jobs.new-urban-jobs", "quote")]
 
 
 def test_non_utf8_bytes_are_reported_with_their_line(tmp_path: Path) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import FACTS, ROOT, Run
 
-from qindu_cli.load import parse
+from qindu_cli.load import load, parse
 from qindu_cli.model import FactBook
 from qindu_cli.source import Place, QuoteNotPlaced, Report
 
@@ -17,7 +21,7 @@ REPORT = ROOT / "qindu-2022-report.txt"
 
 @pytest.fixture(scope="module")
 def book() -> FactBook:
-    return parse(FACTS.read_bytes(), str(FACTS))[0]
+    return parse(FACTS.read_bytes(), str(FACTS))
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,7 @@ def test_every_place_is_inside_its_sections_paragraphs(book: FactBook, report: R
 def test_a_quote_found_twice_is_placed_in_its_own_topic() -> None:
     """The livelihood lead names the three-year plan that the education paragraph states as done."""
     text = REPORT.read_text(encoding="utf-8")
-    sections = parse(FACTS.read_bytes(), str(FACTS))[0].sections
+    sections = parse(FACTS.read_bytes(), str(FACTS)).sections
     short = "大力实施基础教育高质量发展三年行动"
     assert text.count(short) == 2
     place = Report(text, sections).place(short, "livelihood", "education")
@@ -86,7 +90,7 @@ def test_a_quote_found_twice_is_placed_in_its_own_topic() -> None:
 
 def test_a_quote_found_twice_in_its_own_topic_is_refused() -> None:
     text = REPORT.read_text(encoding="utf-8").replace("新增学位6095个。", "新增学位6095个。新增学位6095个。")
-    sections = parse(FACTS.read_bytes(), str(FACTS))[0].sections
+    sections = parse(FACTS.read_bytes(), str(FACTS)).sections
     with pytest.raises(QuoteNotPlaced, match=r"found 2 times in paragraph 18"):
         Report(text, sections).place("新增学位6095个", "livelihood", "education")
 
@@ -158,3 +162,128 @@ def test_the_named_report_is_a_plain_file_name_beside_the_fact_file(run: Run, tm
     (tmp_path / "facts.yaml").write_text(text, encoding="utf-8")
     result = run("validate", str(tmp_path / "facts.yaml"))
     assert result.exit_code == 2 and "a file name beside the fact file" in result.stderr
+
+
+# ── where: each fact's place, worked out from the report when the book is built ──────────────
+
+JOBS = "livelihood.jobs.new-urban-jobs"
+
+
+def _headings(text: str, book: FactBook) -> dict[str, range]:
+    """Each section's paragraphs, from its heading's line to the next heading's, read from the text alone."""
+    lines = text.split("\n")
+    firsts = sorted((lines.index(section.title) + 1, section.id) for section in book.sections)
+    ends = [first for first, _ in firsts[1:]] + [len(lines) + 1]
+    return {section: range(first, end) for (first, section), end in zip(firsts, ends, strict=True)}
+
+
+def test_every_fact_of_the_shipped_book_stands_at_its_where(source_text: str) -> None:
+    book = load().book
+    sections = _headings(source_text, book)
+    for fact in book.facts:
+        where = fact.where
+        assert where is not None, fact.id
+        assert source_text[where.start : where.end] == fact.quote, fact.id
+        assert source_text.count("\n", 0, where.start) + 1 == where.paragraph, fact.id
+        assert where.paragraph in sections[fact.section], fact.id
+
+
+def test_where_is_null_without_the_report_beside_the_fact_file(run: Run, tmp_path: Path) -> None:
+    shutil.copy(FACTS, tmp_path / "facts.yaml")
+    assert {fact.where for fact in load(tmp_path / "facts.yaml").book.facts} == {None}
+    shown = run("--facts", str(tmp_path / "facts.yaml"), "show", JOBS, "--json")
+    assert json.loads(shown.stdout)["where"] is None
+
+
+def test_a_cached_book_is_used_only_with_the_report_its_where_came_from(tmp_path: Path, source_text: str) -> None:
+    path = _copy_with_report(tmp_path, source_text)
+    first = load(path).book.fact(JOBS).where
+    assert first is not None
+    (tmp_path / REPORT.name).write_text("前言\n" + source_text, encoding="utf-8")
+    moved = load(path).book.fact(JOBS).where
+    assert moved == (first.paragraph + 1, first.start + 3, first.end + 3)
+    (tmp_path / REPORT.name).unlink()
+    assert load(path).book.fact(JOBS).where is None
+
+
+def test_where_is_written_by_qindu_never_by_hand(run: Run, tmp_path: Path) -> None:
+    text = FACTS.read_text(encoding="utf-8").replace(
+        "    quote: 全年新增城镇就业9717人\n",
+        "    quote: 全年新增城镇就业9717人\n    where: {paragraph: 1, start: 0, end: 3}\n",
+    )
+    assert text != FACTS.read_text(encoding="utf-8")
+    (tmp_path / "facts.yaml").write_text(text, encoding="utf-8")
+    result = run("validate", str(tmp_path / "facts.yaml"))
+    assert result.exit_code == 2
+    assert "'where' is worked out by qindu" in result.stderr
+
+
+def test_where_is_an_object_in_json_and_whole_numbers_in_csv_and_sqlite(
+    run: Run, tmp_path: Path, source_text: str
+) -> None:
+    where = json.loads(run("show", JOBS, "--json").stdout)["where"]
+    assert list(where) == ["paragraph", "start", "end"]
+    assert all(type(value) is int for value in where.values())
+    assert source_text[where["start"] : where["end"]] == "全年新增城镇就业9717人"
+    row = next(csv.DictReader(io.StringIO(run("show", JOBS, "--format", "csv").stdout)))
+    assert [row[f"where_{part}"] for part in where] == [str(value) for value in where.values()]
+    database = tmp_path / "q.db"
+    assert run("export", "--format", "sqlite", "-o", str(database)).exit_code == 0
+    with sqlite3.connect(database) as db:
+        found = db.execute(
+            "select where_paragraph, where_start, where_end, typeof(where_start) from facts where id = ?", (JOBS,)
+        ).fetchone()
+    assert found == (*where.values(), "integer")
+
+
+def test_show_says_where_a_quote_stands(run: Run) -> None:
+    where = json.loads(run("show", JOBS, "--json").stdout)["where"]
+    lines = dict(line.split("\t", 1) for line in run("show", JOBS, "--format", "plain").stdout.splitlines())
+    assert lines["where"] == f"paragraph {where['paragraph']}, text[{where['start']}:{where['end']}]"
+
+
+# ── show --context: the paragraph around a quote ──────────────────────────────────────────────
+
+
+def test_context_in_json_is_the_paragraph_and_the_quotes_span_in_it(run: Run, source_text: str) -> None:
+    shown = json.loads(run("show", JOBS, "--context", "--json").stdout)
+    context = shown.pop("context")
+    assert shown == json.loads(run("show", JOBS, "--json").stdout)  # the fact's own shape, and the context
+    paragraph = source_text.split("\n")[shown["where"]["paragraph"] - 1]
+    assert context["text"] == paragraph
+    assert paragraph[context["start"] : context["end"]] == shown["quote"]
+
+
+def test_context_in_plain_is_three_more_lines(run: Run, source_text: str) -> None:
+    lines = dict(
+        line.split("\t", 1) for line in run("show", JOBS, "--context", "--format", "plain").stdout.splitlines()
+    )
+    start, end = int(lines["context_start"]), int(lines["context_end"])
+    assert lines["context_text"] in source_text.split("\n")
+    assert lines["context_text"][start:end] == lines["quote"]
+
+
+def test_context_of_several_facts_in_csv_adds_its_columns(run: Run) -> None:
+    rows = list(csv.DictReader(io.StringIO(run("show", JOBS, "funds-in-place", "--context", "--format", "csv").stdout)))
+    assert len(rows) == 2
+    for row in rows:
+        assert row["context_text"][int(row["context_start"]) : int(row["context_end"])] == row["quote"]
+
+
+def test_context_on_a_terminal_marks_the_quote(run: Run) -> None:
+    wide = {"COLUMNS": "5000"}  # the paragraph on one line
+    plain = run("show", JOBS, "--context", "--no-color", "--format", "table", env=wide).stdout
+    assert "【全年新增城镇就业9717人】" in plain
+    assert "\x1b" not in plain
+    coloured = run("show", JOBS, "--context", "--format", "table", env={**wide, "FORCE_COLOR": "1"}).stdout
+    assert "\x1b[1;7m全年新增城镇就业9717人\x1b[0m" in coloured
+    assert "【" not in coloured
+
+
+def test_context_needs_the_report_beside_the_fact_file(run: Run, tmp_path: Path) -> None:
+    shutil.copy(FACTS, tmp_path / "facts.yaml")
+    result = run("--facts", str(tmp_path / "facts.yaml"), "show", JOBS, "--context")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert f"{REPORT.name} is not beside it" in result.stderr

@@ -3,7 +3,8 @@
 An entry is named by a BLAKE2 hash of the fact file's bytes, the qindu version and the Python
 that wrote it (`marshal`'s format is stable only within one version), and holds a `marshal`
 payload (plain tuples, dicts, strings and bytes: nothing in it is ever executed) behind a CRC-32
-that catches a torn or damaged write.
+that catches a torn or damaged write. The payload keeps a hash of the report's text that the
+facts' places were worked out from: with any other text beside the fact file, it is a miss.
 
 The cache trusts only its owner. It is `$XDG_CACHE_HOME/qindu` (an absolute XDG_CACHE_HOME;
 a relative one is ignored, as the XDG spec says), else `$HOME/.cache/qindu` (an absolute HOME),
@@ -34,7 +35,7 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 from qindu_cli.model import Fact, FactBook, Section, Source, Topic
 
-FORMAT = 3
+FORMAT = 4
 MAX_ENTRIES = 16
 MAX_TOTAL_BYTES = 256 * 2**20
 MAX_ENTRY_BYTES = 128 * 2**20
@@ -49,6 +50,11 @@ def key_for(data: bytes) -> str:
     digest = blake2b(data, digest_size=20)
     digest.update(f"\0{__version__}\0{FORMAT}\0{sys.implementation.cache_tag}\0{marshal.version}".encode())
     return digest.hexdigest()
+
+
+def digest(data: bytes) -> str:
+    """A hash of other bytes an entry depends on (the report's text), for the entry to hold."""
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def directory() -> str | None:
@@ -184,6 +190,7 @@ def _well_formed(data: Any, key: str) -> bool:
         facts, corpus, starts = book["facts"], index["corpus"], index["starts"]
         return (
             data["key"] == key
+            and (data["report"] is None or type(data["report"]) is str)
             and book["fields"] == fields.layout()
             and _strings(book["source"], len(Source._fields), optional=True)
             and type(book["sections"]) is tuple
@@ -220,11 +227,25 @@ def _strings(value: Any, count: int, optional: bool = False) -> bool:
     )
 
 
+_PART_TYPES = {"text": str, "number": str, "integer": int}  # how each kind of an object's part is packed
+
+
 def _fact(row: Any) -> Fact:
-    """A decoded fact, when it has the shape of one: strings, None, and tuples of strings."""
-    if type(row) is not tuple or not all(
-        value is None or type(value) is str or (type(value) is tuple and _strings(value, len(value))) for value in row
-    ):
+    """A decoded fact, when it has the shape of one: each field None, a string, tags, or its object's parts."""
+    if type(row) is not tuple or len(row) != len(fields.fields()):
+        raise DamagedEntry
+    for about, value in zip(fields.fields(), row, strict=True):
+        if value is None or (type(value) is str and about.kind != "tags" and not about.parts):
+            continue
+        if about.kind == "tags" and type(value) is tuple and _strings(value, len(value)):
+            continue
+        if (
+            about.parts
+            and type(value) is tuple
+            and len(value) == len(about.parts)
+            and all(type(part) is _PART_TYPES[kind] for part, (_, kind) in zip(value, about.parts, strict=True))
+        ):
+            continue
         raise DamagedEntry
     return fields.unpack(row)
 

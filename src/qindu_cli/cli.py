@@ -24,11 +24,10 @@ from qindu_cli.model import KIND_MEANINGS, KINDS
 from qindu_cli.render import Format, Lang
 
 if TYPE_CHECKING:
-    from qindu_cli.results import Result
-
-if TYPE_CHECKING:
     from qindu_cli.load import Loaded
     from qindu_cli.model import Fact, FactBook
+    from qindu_cli.results import Result
+    from qindu_cli.source import Context
 
 EXIT_NO_RESULT = 1
 EXIT_USAGE = 2
@@ -683,20 +682,47 @@ def show(
         autocompletion=complete_fact,
         callback=typed,
     ),
+    context: bool = typer.Option(
+        False,
+        "--context",
+        help="Add the quote's whole paragraph of the report, the quote marked "
+        "(JSON: `context` with the paragraph's text and the quote's start and end in it).",
+    ),
     fmt: Format | None = FORMAT,
     as_json: bool = JSON,
 ) -> None:
-    """Facts in full: figure, normalized value, section, topic, tags and the exact quote.
+    """Facts in full: figure, normalized value, section, topic, tags, the exact quote and where it stands.
 
     With one id, --json gives the fact's object; with several, a list of them.
 
-    Examples:  qindu show livelihood.jobs.new-urban-jobs   ·   qindu show new-urban-jobs urban-unemployment-rate --json
+    Examples:  qindu show new-urban-jobs --context   ·   qindu show new-urban-jobs urban-unemployment-rate --json
     """
     from qindu_cli.results import FactsInFull
 
     output = _format(fmt, as_json)
     book = _loaded(ctx).book
-    _emit(ctx, FactsInFull(book, [_fact_named(book, name) for name in fact_ids]), output)
+    facts = [_fact_named(book, name) for name in fact_ids]
+    _emit(ctx, FactsInFull(book, facts, _contexts(ctx, book, facts) if context else None), output)
+
+
+def _contexts(ctx: typer.Context, book: "FactBook", facts: list["Fact"]) -> list["Context"]:
+    """Each fact's paragraph of the report, read from beside the fact file, and its quote's span in it."""
+    from qindu_cli.load import report_beside, report_text, shipped_path
+    from qindu_cli.source import Report
+
+    path = _settings(ctx).facts or shipped_path()
+    if book.source.text is None:
+        raise QinduError(f"{path}: names no report text (source: text:), which --context reads")
+    found = report_beside(path, book.source.text)
+    if found is None:
+        raise QinduError(f"{path}: its report text {book.source.text} is not beside it; --context reads it there")
+    report = Report(report_text(found).text, book.sections)
+    out = []
+    for fact in facts:
+        if fact.where is None or report.text[fact.where.start : fact.where.end] != fact.quote:
+            raise QinduError(f"{found[0]}: changed while qindu read it; run the command again")
+        out.append(report.context(fact.where))
+    return out
 
 
 def _fact_named(book: "FactBook", name: str) -> "Fact":

@@ -36,12 +36,12 @@ class About:
     """Everything qindu says about one field of a fact.
 
     A plain class with slots rather than a named tuple: one is built for every field at every
-    start, and a class of sixteen attributes costs nothing to define this way.
+    start, and a class of seventeen attributes costs nothing to define this way.
     """
 
     __slots__ = (
         "computed", "description", "drop", "en", "enum", "hint", "kind", "listings", "name", "part_kinds",
-        "pattern", "references", "required", "shape", "whole", "zh",
+        "pattern", "reads", "references", "required", "shape", "whole", "zh",
     )  # fmt: skip
 
     def __init__(
@@ -58,6 +58,7 @@ class About:
         computed: bool = False,  # worked out when the file is checked, not a key of the fact file
         shape: Any = None,  # an object's class: a named tuple whose fields are its keys
         part_kinds: tuple[str, ...] = (),  # the kind of each key of an object
+        reads: str = "",  # how an object reads in a table: a format of its keys (else its parts, spaced)
         references: str | None = None,  # the table whose id it holds: sections, topics
         listings: tuple[str, ...] = (),  # the listings that show it as a column
         whole: bool = False,  # never folded in a table (ids, figures); other columns fold
@@ -67,6 +68,7 @@ class About:
         self.kind, self.description, self.zh, self.en = kind, description, zh, en
         self.required, self.enum, self.pattern, self.hint = required, enum, pattern, hint
         self.computed, self.shape, self.part_kinds, self.references = computed, shape, part_kinds, references
+        self.reads = reads
         self.listings, self.whole, self.drop, self.name = listings, whole, drop, name
 
     def replace(self, **changes: Any) -> "About":

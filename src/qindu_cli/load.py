@@ -1,13 +1,16 @@
-"""Find the fact file, read it safely, check it into a FactBook with its search index, and cache both."""
+"""Find the fact file and its report, read them safely, check them into a FactBook with its search index, cache both."""
 
 import stat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qindu_cli import cache
 from qindu_cli.errors import FactFileError, Problem, QinduError
 from qindu_cli.model import FactBook
 from qindu_cli.search import SearchIndex
+
+if TYPE_CHECKING:
+    from qindu_cli.source import ReportText
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -70,28 +73,56 @@ def read_document(data: bytes, name: str) -> Any:
         raise FactFileError([refused.problem]) from None
 
 
-def parse(data: bytes, name: str) -> tuple[FactBook, Any]:
-    """The FactBook in a fact file's bytes, and the YAML document it came from."""
+def parse(data: bytes, name: str, report: "ReportText | None" = None) -> FactBook:
+    """The FactBook in a fact file's bytes; with the report's text, each quote placed in it."""
     from qindu_cli.schema import build_book
 
-    document = read_document(data, name)
-    return build_book(document, name), document
+    return build_book(read_document(data, name), name, report)
+
+
+def report_beside(fact_file: Path, named: str | None) -> tuple[Path, bytes] | None:
+    """The report's text that a fact file names, read from beside it, when it is there."""
+    from qindu_cli.source import text_beside
+
+    found = text_beside(fact_file, named)
+    return None if found is None else (found, read_bytes(found, "report text"))
+
+
+def report_text(found: tuple[Path, bytes]) -> "ReportText":
+    from qindu_cli.source import ReportText
+
+    path, data = found
+    return ReportText(str(path), decode(data, str(path)))
+
+
+def _digest(found: tuple[Path, bytes] | None) -> str | None:
+    """What a cache entry keeps of the report its book was worked out from: a hash of its bytes."""
+    return None if found is None else cache.digest(found[1])
 
 
 def load(path: Path | None = None) -> Loaded:
-    """The fact book at `path` (the shipped one by default), from the cache when its bytes are known."""
+    """The fact book at `path` (the shipped one by default), from the cache when its bytes are known.
+
+    Each fact's place in the report (`where`) is worked out from the text beside the fact file, so
+    a cached book is used only with the very text it was worked out from.
+    """
     path = path or shipped_path()
     data = read_bytes(path)
     key = cache.key_for(data)
     cached = cache.read(key)
     if cached is not None:
         try:
-            return Loaded(cache.book_from_data(cached["book"]), SearchIndex.from_data(cached["index"]))
+            book = cache.book_from_data(cached["book"])
+            if cached["report"] == _digest(report_beside(path, book.source.text)):
+                return Loaded(book, SearchIndex.from_data(cached["index"]))
         except (KeyError, TypeError, ValueError, IndexError, ArithmeticError):
             pass  # an entry of the wrong shape is a miss
+    from qindu_cli.schema import build_book, text_named
     from qindu_cli.search import build_index
 
-    book, _ = parse(data, str(path))
+    document = read_document(data, str(path))
+    found = report_beside(path, text_named(document))
+    book = build_book(document, str(path), None if found is None else report_text(found))
     index = build_index(book)
-    cache.write(key, {"book": cache.book_to_data(book), "index": index.to_data()})
+    cache.write(key, {"book": cache.book_to_data(book), "index": index.to_data(), "report": _digest(found)})
     return Loaded(book, index)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from qindu_cli.errors import QinduError, UnknownNameError
 from qindu_cli.fields import FACTS, INDICATORS, LISTINGS, about, record
+from qindu_cli.source import Place
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -82,7 +83,7 @@ class Fact(NamedTuple):
 
     Each field is declared once, here, its type annotated with what qindu says about it; every
     format, table, export and check reads these declarations (see `fields`). A field is null
-    when unknown; an object (`normalized`) is a named tuple of its parts.
+    when unknown; an object (`normalized`, `where`) is a named tuple of its parts.
     """
 
     # fmt: off
@@ -116,6 +117,10 @@ class Fact(NamedTuple):
     normalized: Annotated[Normalized | None, about("object", "The value in its base unit, computed exactly: "
         "100.9亿元 is 10090000000 元.", "折算", "Normalized", shape=Normalized, part_kinds=("number", "text"),
         computed=True, listings=(INDICATORS,), whole=True, drop=2)]
+    where: Annotated[Place | None, about("object", "Where the quote stands in the report's text: its paragraph "
+        "(from 1) and the code-point offsets of its start and end; null without the text.", "位置", "Where",
+        shape=Place, part_kinds=("integer", "integer", "integer"), computed=True,
+        reads="paragraph {paragraph}, text[{start}:{end}]")]
     # fmt: on
 
     def as_record(self) -> dict[str, object]:

@@ -57,6 +57,8 @@ def value_text(fact: Fact, about: About, thousands: bool = False) -> str:
         return ""
     if about.kind == "tags":
         return ", ".join(value)
+    if about.reads:
+        return about.reads.format(**value._asdict())
     if about.parts:
         kinds = [kind for _, kind in about.parts]
         return " ".join(
@@ -103,11 +105,15 @@ def display(result: Result, lang: Lang, thousands: bool = False) -> tuple[list[s
     if isinstance(result, SectionList):
         return list(SECTION_COLUMNS), [section_cells(one) for one in result.json()]
     if isinstance(result, FactsInFull):
+        added = result.context_columns()
+        lines = []
+        for i, fact in enumerate(result.facts):
+            described = show_lines(result.book, fact, lang, thousands)
+            if added is not None:
+                described += list(zip(added[0], added[1][i], strict=True))
+            lines += [[fact.id, *line] for line in described]
         if len(result.facts) == 1:  # one fact: a line a field; several: each line led by its fact's id
-            return ["field", "value"], [
-                list(line) for line in show_lines(result.book, result.facts[0], lang, thousands)
-            ]
-        lines = [[fact.id, *line] for fact in result.facts for line in show_lines(result.book, fact, lang, thousands)]
+            return ["field", "value"], [line[1:] for line in lines]
         return ["fact", "field", "value"], lines
     if isinstance(result, Dataset):
         return every_field(result)
@@ -134,6 +140,10 @@ def every_field(result: Result) -> tuple[list[str], list[list[str]]]:
     if reasons is not None:
         names.append("match")
         rows = [[*row, reason] for row, reason in zip(rows, reasons, strict=True)]
+    added = result.context_columns() if isinstance(result, FactsInFull) else None
+    if added is not None:
+        names += added[0]
+        rows = [[*row, *more] for row, more in zip(rows, added[1], strict=True)]
     return names, rows
 
 

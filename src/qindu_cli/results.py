@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qindu_cli.fields import FACTS, INDICATORS, columns, record
 from qindu_cli.model import Fact, FactBook, Section
+from qindu_cli.source import Context
 
 if TYPE_CHECKING:
     from qindu_cli.search import TermMatch
@@ -86,13 +87,19 @@ class SectionList:
 
 
 class FactsInFull:
-    """Facts as `show` gives them: every field, with the titles of their section and topic."""
+    """Facts as `show` gives them: every field, with the titles of their section and topic.
 
-    __slots__ = ("book", "facts")
+    With --context, each fact's paragraph of the report and its quote's offsets in it, as one
+    more key of its object (`context`) and, in flat formats, as columns `context_text`,
+    `context_start` and `context_end`.
+    """
 
-    def __init__(self, book: FactBook, facts: Sequence[Fact]) -> None:
+    __slots__ = ("book", "contexts", "facts")
+
+    def __init__(self, book: FactBook, facts: Sequence[Fact], contexts: Sequence[Context] | None = None) -> None:
         self.book = book
         self.facts = facts
+        self.contexts = contexts
 
     def json(self) -> dict[str, Any] | list[dict[str, Any]]:
         """The fact's object, or a list of them when several were asked for."""
@@ -100,7 +107,17 @@ class FactsInFull:
         return records[0] if len(records) == 1 else records
 
     def jsonl(self) -> list[dict[str, Any]]:
-        return [record(fact) for fact in self.facts]
+        records = [record(fact) for fact in self.facts]
+        if self.contexts is not None:
+            for one, context in zip(records, self.contexts, strict=True):
+                one["context"] = context._asdict()
+        return records
+
+    def context_columns(self) -> tuple[list[str], list[list[str]]] | None:
+        """With --context, its flat columns and each fact's cells in them; else None."""
+        if self.contexts is None:
+            return None
+        return [f"context_{name}" for name in Context._fields], [list(map(str, one)) for one in self.contexts]
 
 
 class Dataset:

@@ -8,12 +8,13 @@ The keys, types, enumerations and patterns of each part of the file are declared
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem, clipped, shown
 from qindu_cli.model import KINDS, Fact, FactBook, Normalized, Section, Source, Topic
-from qindu_cli.source import TEXT_NAME_PATTERN, QuoteNotPlaced, Report
+from qindu_cli.source import TEXT_NAME_PATTERN, Place, QuoteNotPlaced, Report, ReportText
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence
 
@@ -61,6 +62,13 @@ _SOURCE = {
 _FILE_TYPES = {"text": "text", "number": "number", "tags": "tags", "integer": "integer", "object": "mapping"}
 
 
+def _worked_out() -> frozenset[str]:
+    """The fields of `Fact` that qindu works out: never keys of the file."""
+    from qindu_cli.fields import fields
+
+    return frozenset(f.name for f in fields() if f.computed)
+
+
 def _fact_rules() -> dict[str, Field]:
     """The keys of a fact in the file: every field of `Fact` that is not computed, as declared there."""
     from qindu_cli.fields import fields
@@ -76,6 +84,7 @@ def _fact_rules() -> dict[str, Field]:
 
 
 _FACT = _fact_rules()
+_WORKED_OUT = _worked_out()
 _TOP = {
     "schema_version": Field(True, "integer", f"The version of this format: {SCHEMA_VERSION}"),
     "source": Field(True, "mapping", "The report the facts come from", items=_SOURCE),
@@ -96,14 +105,23 @@ class _Checker:
         self.problems.append(Problem(self.name, message, line=line, fact=fact, field=field))
 
     def mapping(
-        self, value: Any, rules: dict[str, Field], what: str, line: int | None, fact: str | None = None
+        self,
+        value: Any,
+        rules: dict[str, Field],
+        what: str,
+        line: int | None,
+        fact: str | None = None,
+        worked_out: frozenset[str] = frozenset(),  # keys that qindu works out, refused as such
     ) -> bool:
         """Check that `value` is a mapping with the required keys and no others."""
         if not isinstance(value, Mapping):
             self.add(f"{what} must be a mapping of keys to values", getattr(value, "line", line), fact)
             return False
         for key in value:
-            if key not in rules:
+            if key in worked_out:
+                message = f"{shown(key)} is worked out by qindu, not written by hand; remove it"
+                self.add(message, value.key_lines[key], fact, key)
+            elif key not in rules:
                 allowed = ", ".join(rules)
                 self.add(f"unknown key {shown(key)} in {what} (allowed: {allowed})", value.key_lines[key], fact, key)
         for key, rule in rules.items():
@@ -134,8 +152,14 @@ def _shown(value: Any) -> str:
     return shown(value) if isinstance(value, str) else clipped(str(value))
 
 
-def build_book(document: Any, name: str) -> FactBook:
-    """A FactBook from a parsed document; raises FactFileError listing every problem."""
+def build_book(document: Any, name: str, report: ReportText | None = None) -> FactBook:
+    """A FactBook from a parsed document; raises FactFileError listing every problem.
+
+    With the report's text, each fact's quote is placed in it (`where`) or refused: a quote
+    must stand in the text, at the one place its topic's paragraph or its section decides. A
+    fact whose other keys are wrong has its quote checked all the same, so every problem shows
+    at once.
+    """
     check = _Checker(name)
     if not isinstance(document, Mapping):
         check.add(
@@ -155,12 +179,20 @@ def build_book(document: Any, name: str) -> FactBook:
     sections = _sections(
         check, document.get("sections"), check.line_of(document, "sections") if "sections" in document else 1
     )
+    placing = None if report is None else _Placing(report.name, Report(report.text, tuple(sections.values())))
     facts = _facts(
-        check, document.get("facts"), sections, check.line_of(document, "facts") if "facts" in document else 1
+        check, document.get("facts"), sections, check.line_of(document, "facts") if "facts" in document else 1, placing
     )
     if check.problems or source is None:
         raise FactFileError(check.problems)
     return FactBook(source, tuple(sections.values()), tuple(facts))
+
+
+def text_named(document: Any) -> str | None:
+    """The report's text a document names (`source.text`), before the document is checked."""
+    source = document.get("source") if isinstance(document, Mapping) else None
+    name = source.get("text") if isinstance(source, Mapping) else None
+    return name if isinstance(name, str) else None
 
 
 def _source(check: _Checker, value: Any) -> Source | None:
@@ -242,7 +274,14 @@ def _slug(check: _Checker, item: Mapping, key: str) -> str | None:
     return value
 
 
-def _facts(check: _Checker, value: Any, sections: dict[str, Section], line: int) -> list[Fact]:
+class _Placing(NamedTuple):
+    name: str  # the report's text as messages name it
+    report: Report
+
+
+def _facts(
+    check: _Checker, value: Any, sections: dict[str, Section], line: int, placing: _Placing | None
+) -> list[Fact]:
     facts: list[Fact] = []
     if not isinstance(value, Sequence):
         if value is not None:
@@ -250,7 +289,7 @@ def _facts(check: _Checker, value: Any, sections: dict[str, Section], line: int)
         return facts
     seen: dict[str, int] = {}
     for item in value:
-        fact = _fact(check, item, sections, line)
+        fact = _fact(check, item, sections, line, placing)
         if fact is None:
             continue
         if fact.id in seen:
@@ -261,11 +300,11 @@ def _facts(check: _Checker, value: Any, sections: dict[str, Section], line: int)
     return facts
 
 
-def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -> Fact | None:
+def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int, placing: _Placing | None) -> Fact | None:
     raw_id = item.get("id") if isinstance(item, Mapping) else None
     fact_id = raw_id if isinstance(raw_id, str) else None
     before = len(check.problems)
-    if not check.mapping(item, _FACT, "a fact", line, fact_id):
+    if not check.mapping(item, _FACT, "a fact", line, fact_id, _WORKED_OUT):
         return None
 
     def field_line(key: str) -> int:
@@ -305,11 +344,29 @@ def _fact(check: _Checker, item: Any, sections: dict[str, Section], line: int) -
         for key in _FIGURE_FIELDS:
             if item.get(key) is not None:
                 problem(key, f"only indicators have a {key}; a {kind} has none")
+    where = None
+    if placing is not None and texts["quote"] is not None:
+        topic = topic_id if section is not None else None
+        where = _place(placing, texts["quote"], section_id, topic, lambda message: problem("quote", message))
     if len(check.problems) > before:
         return None
     values: dict[str, Any] = {**texts, "value": _plain(value), "tags": tags}
     values["normalized"] = Normalized(format(normalized[0], "f"), normalized[1]) if normalized else None
-    return Fact(**values)
+    return Fact(**values, where=where)
+
+
+def _place(
+    placing: _Placing, quote: str, section: str | None, topic: str | None, problem: Callable[[str], None]
+) -> Place | None:
+    """Where a quote stands in the report: at one place its topic or section decides (when they are known)."""
+    try:
+        if section is not None and topic is not None:
+            return placing.report.place(quote, section, topic)
+        if quote not in placing.report.text:
+            raise QuoteNotPlaced("not found verbatim")
+    except QuoteNotPlaced as refused:
+        problem(f"quote {refused} in {placing.name}: {shown(quote, 120)}")
+    return None
 
 
 def _tags(item: Mapping, problem: Any) -> tuple[str, ...]:
@@ -384,47 +441,6 @@ def _exact_in_json(number: Decimal) -> bool:
 
 def _plain(number: Decimal | None) -> str | None:
     return None if number is None else format(number, "f")
-
-
-def check_quotes(
-    document: Any, source_text: str, source_name: str, fact_file: str, sections: tuple[Section, ...] | None = None
-) -> list[Problem]:
-    """Every quote of the document must stand in the source text, at one place its topic decides.
-
-
-    It reads the document, not a FactBook, so a missing quote is reported even when its fact has
-    other problems, at the line of the quote itself. Without the file's `sections` (a file too
-    broken to have them), each quote need only stand somewhere in the text.
-    """
-    report = Report(source_text, sections) if sections is not None else None
-    facts = document.get("facts") if isinstance(document, Mapping) else None
-    if not isinstance(facts, Sequence):
-        return []
-    problems = []
-    for item in facts:
-        quote = item.get("quote") if isinstance(item, Mapping) else None
-        if not isinstance(quote, str) or not quote.strip():
-            continue
-        section, topic = item.get("section"), item.get("topic")
-        try:
-            if report is not None and isinstance(section, str) and isinstance(topic, str):
-                report.place(quote, section, topic)
-            elif quote not in source_text:
-                raise QuoteNotPlaced("not found verbatim")
-            continue
-        except QuoteNotPlaced as refused:
-            why = str(refused)
-        fact_id = item.get("id")
-        problems.append(
-            Problem(
-                fact_file,
-                f"quote {why} in {source_name}: {shown(quote, 120)}",
-                line=item.key_lines["quote"],
-                fact=fact_id if isinstance(fact_id, str) else None,
-                field="quote",
-            )
-        )
-    return problems
 
 
 def json_schema() -> dict[str, Any]:

@@ -31,9 +31,14 @@ class Place(NamedTuple):
 
 
 class Context(NamedTuple):
-    paragraph: str  # the whole paragraph
+    text: str  # the whole paragraph
     start: int  # the quote's code-point offsets in that paragraph
     end: int
+
+
+class ReportText(NamedTuple):
+    name: str  # where it was read from, as messages show it
+    text: str
 
 
 class QuoteNotPlaced(Exception):

@@ -20,6 +20,7 @@ from qindu_cli.fields import INDICATORS, About, field
 from qindu_cli.model import Fact
 from qindu_cli.render import Lang, header, show_lines, shown_fields, value_text, visible
 from qindu_cli.results import FactList, FactsInFull, SectionFacts, SectionList, Spans, section_record
+from qindu_cli.source import Context
 
 # ── cells of text ─────────────────────────────────────────────────────────────
 
@@ -275,6 +276,16 @@ def _figure_in(quote: str, raw: str | None) -> Spans:
     return [(start, start + len(raw))] if raw and start >= 0 else []
 
 
+def _context_cell(context: Context, fact: Fact, colour: bool) -> Cell:
+    """A quote's paragraph, the quote in reverse video (between 【 】 without colour), its figure kept whole."""
+    text, start, end = context
+    if not colour:
+        text, end = f"{text[:start]}【{text[start:end]}】{text[end:]}", end + 1
+        start += 1
+    figure = [(start + a, start + b) for a, b in _figure_in(text[start:end], fact.raw)]
+    return cell(text, [(start, end)], keep=figure)
+
+
 def _fact_cells(fact: Fact, shown: Sequence[About], highlight: Callable[[str, str], Spans] | None) -> list[Cell]:
     """A fact's cells: what matched marked (else its figure in its quote), the figure never cut."""
     out = []
@@ -317,12 +328,14 @@ def draw(result: FactList | SectionFacts | SectionList | FactsInFull, lang: Lang
         return _sections(result, lang, width, paint)
     if isinstance(result, FactsInFull):
         items = []
-        for fact in result.facts:
+        for i, fact in enumerate(result.facts):
             lines = show_lines(result.book, fact, lang, thousands=True)
             described = []
             for key, value in lines[1:]:
                 figure = _figure_in(value, fact.raw) if key == "quote" else []
                 described.append((key, cell(value, figure, keep=figure), field(key).whole))
+            if result.contexts is not None:
+                described.append(("context", _context_cell(result.contexts[i], fact, paint.colour), False))
             items.append((Cell(visible(fact.id), "bold"), described))
         return Drawing("\n".join(blocks(width, items, paint)) + "\n", [])
     return _facts(result, lang, width, paint)

@@ -37,29 +37,27 @@ class Validation(NamedTuple):
 
 
 def validate(target: Path, source: Path | None = None) -> Validation:
-    """Every problem of the fact file at `target`, and with `source`, every quote not found in it."""
-    from qindu_cli.load import decode, read_bytes, read_document
-    from qindu_cli.schema import build_book, check_quotes
-    from qindu_cli.source import text_beside
+    """Every problem of the fact file at `target`, its quotes held against `source` or the report beside it."""
+    from qindu_cli.load import read_bytes, read_document, report_beside, report_text
+    from qindu_cli.schema import build_book, text_named
 
     name = str(target)
     problems: list[Problem] = []
     kinds: dict[str, int] = {}
-    document = book = None
+    named = found = None
     try:
         document = read_document(read_bytes(target), name)
-        book = build_book(document, name)
-        for fact in book.facts:
+        named = text_named(document)
+        found = (source, read_bytes(source, "source text")) if source else report_beside(target, named)
+        report = None
+        if found is not None:
+            try:
+                report = report_text(found)
+            except FactFileError as error:  # every problem at once: the file's too
+                problems += error.problems
+        for fact in build_book(document, name, report).facts:
             kinds[fact.kind] = kinds.get(fact.kind, 0) + 1
     except FactFileError as error:
-        problems = list(error.problems)
-    named = book.source.text if book is not None else None
-    source = source or text_beside(target, named)
-    if source is not None and document is not None:  # every problem at once: the quotes too
-        try:
-            text = decode(read_bytes(source, "source text"), str(source))
-            problems += check_quotes(document, text, str(source), name, book.sections if book else None)
-        except FactFileError as error:
-            problems += error.problems
-        problems.sort(key=lambda problem: (problem.file != name, problem.line or 0))
-    return Validation(name, problems, kinds, None if source is None else str(source), named)
+        problems += error.problems
+    problems.sort(key=lambda problem: (problem.file != name, problem.line or 0))
+    return Validation(name, problems, kinds, None if found is None else str(found[0]), named)

@@ -13,8 +13,8 @@ import pytest
 from conftest import FACTS, ROOT, Run
 
 from qindu_cli.load import load, parse
-from qindu_cli.model import FactBook
-from qindu_cli.source import Place, QuoteNotPlaced, Report
+from qindu_cli.model import FactBook, Place
+from qindu_cli.source import QuoteNotPlaced, Report
 
 REPORT = ROOT / "qindu-2022-report.txt"
 

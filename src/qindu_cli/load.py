@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from qindu_cli.source import ReportText
 
 MAX_BYTES = 64 * 1024 * 1024
+# The report's text is named by the fact file; only a plain file name beside it is read.
+TEXT_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*\.txt"
 
 
 class Loaded(NamedTuple):
@@ -81,11 +83,16 @@ def parse(data: bytes, name: str, report: "ReportText | None" = None) -> FactBoo
 
 
 def report_beside(fact_file: Path, named: str | None) -> tuple[Path, bytes] | None:
-    """The report's text that a fact file names, read from beside it, when it is there."""
-    from qindu_cli.source import text_beside
+    """The report's text that a fact file names, read from beside it, when it is there.
 
-    found = text_beside(fact_file, named)
-    return None if found is None else (found, read_bytes(found, "report text"))
+    Only a plain file name is taken (TEXT_NAME_PATTERN): never a path out of the fact file's folder.
+    """
+    import re
+
+    if named is None or not re.fullmatch(TEXT_NAME_PATTERN, named):
+        return None
+    found = fact_file.parent / named
+    return (found, read_bytes(found, "report text")) if found.is_file() else None
 
 
 def report_text(found: tuple[Path, bytes]) -> "ReportText":

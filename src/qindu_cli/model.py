@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from qindu_cli.errors import QinduError, UnknownNameError
 from qindu_cli.fields import FACTS, INDICATORS, LISTINGS, about, record
-from qindu_cli.source import Place
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -72,6 +71,14 @@ class Normalized(NamedTuple):
         from decimal import Decimal
 
         return Decimal(self.value)
+
+
+class Place(NamedTuple):
+    """Where a quote stands in the report's text (see `source`): `text[start:end] == quote`."""
+
+    paragraph: int  # a line of the text, from 1
+    start: int  # code points into the whole text
+    end: int
 
 
 _ID = r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+"

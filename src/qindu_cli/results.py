@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from qindu_cli.fields import FACTS, INDICATORS, columns, record
 from qindu_cli.model import Fact, FactBook, Section
-from qindu_cli.source import Context
 
 if TYPE_CHECKING:
     from qindu_cli.search import TermMatch
+    from qindu_cli.source import Context
 
 Spans = list[tuple[int, int]]
 
@@ -96,7 +96,7 @@ class FactsInFull:
 
     __slots__ = ("book", "contexts", "facts")
 
-    def __init__(self, book: FactBook, facts: Sequence[Fact], contexts: Sequence[Context] | None = None) -> None:
+    def __init__(self, book: FactBook, facts: Sequence[Fact], contexts: Sequence["Context"] | None = None) -> None:
         self.book = book
         self.facts = facts
         self.contexts = contexts
@@ -117,6 +117,8 @@ class FactsInFull:
         """With --context, its flat columns and each fact's cells in them; else None."""
         if self.contexts is None:
             return None
+        from qindu_cli.source import Context
+
         return [f"context_{name}" for name in Context._fields], [list(map(str, one)) for one in self.contexts]
 
 

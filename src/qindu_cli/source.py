@@ -14,20 +14,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from qindu_cli.model import Place
 
 if TYPE_CHECKING:
     from qindu_cli.model import Section
-
-# The report's text is named by the fact file; only a plain file name beside it is read.
-TEXT_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*\.txt"
-
-
-class Place(NamedTuple):
-    paragraph: int  # 1-based
-    start: int  # code points into the whole text
-    end: int
 
 
 class Context(NamedTuple):
@@ -120,11 +112,3 @@ class Report:
         """The paragraph of a place, and the quote's offsets in it."""
         first = self._starts[place.paragraph - 1]
         return Context(self.paragraphs[place.paragraph - 1], place.start - first, place.end - first)
-
-
-def text_beside(fact_file: Path, name: str | None) -> Path | None:
-    """The report's text that a fact file names, when it is there beside the fact file."""
-    if name is None or not re.fullmatch(TEXT_NAME_PATTERN, name):
-        return None
-    path = fact_file.parent / name
-    return path if path.is_file() else None

@@ -14,13 +14,15 @@ markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from qindu_cli.fields import INDICATORS, About, field
 from qindu_cli.model import Fact
 from qindu_cli.render import Lang, header, show_lines, shown_fields, value_text, visible
 from qindu_cli.results import FactList, FactsInFull, SectionFacts, SectionList, Spans, section_record
-from qindu_cli.source import Context
+
+if TYPE_CHECKING:
+    from qindu_cli.source import Context
 
 # ── cells of text ─────────────────────────────────────────────────────────────
 

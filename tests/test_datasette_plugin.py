@@ -75,20 +75,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _datasette_command() -> list[str]:
-    try:
-        import datasette  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("datasette is missing: the test extra installs it")
-        pytest.skip("datasette is not installed here; pip install -e '.[test]' brings it")
-    return [sys.executable, "-m", "datasette"]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`qindu export -f sqlite -o qindu.db`, then `datasette qindu.db -m qindu.metadata.json` on a free port."""
-    command = _datasette_command()
+    command = [sys.executable, "-m", "datasette"]  # the test extra installs it
     folder = tmp_path_factory.mktemp("published")
     env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
     database = folder / "qindu.db"

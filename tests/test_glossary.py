@@ -50,6 +50,19 @@ def test_every_name_in_a_quote_is_a_tag_in_chinese_and_english(book: FactBook) -
     assert missing == []
 
 
+def test_every_chinese_tag_of_the_glossary_has_its_english_beside_it(book: FactBook) -> None:
+    """A reader who types the English of a term finds every fact a reader of Chinese finds by it."""
+    missing = [
+        f"{fact.id}: {chinese} without {english!r}"
+        for fact in book.facts
+        for chinese, english in _entries().items()
+        if chinese in fact.tags
+        and english.lower() not in fact.label_en.lower()
+        and english.lower() not in (tag.lower() for tag in fact.tags)
+    ]
+    assert missing == []
+
+
 def test_every_entry_of_the_glossary_is_used(book: FactBook) -> None:
     text = " ".join(f"{fact.label} {fact.quote}" for fact in book.facts)
     assert [chinese for chinese in _entries() if chinese not in text] == []

@@ -96,6 +96,22 @@ def test_a_query_finds_its_fact(loaded: Loaded, query: str, slug: str, n: int) -
     assert slug in top(loaded, query, n), top(loaded, query, n)
 
 
+# Latin words the text joins with a dash are words of their own, and letters run into digits find them
+DASHED = [
+    ("self governing", "jinhua-community-national-title", 1),
+    ("grassroots self", "jinhua-community-national-title", 1),
+    ("covid 19", "covid-vaccine-doses", 3),
+    ("covid19 vaccine", "covid-vaccine-doses", 1),
+    ("year action basic", "basic-education-three-year-action", 1),
+    ("西安咸阳", "xian-xianyang-integration", 1),  # a dash between Chinese words parts nothing
+]
+
+
+@pytest.mark.parametrize(("query", "slug", "n"), DASHED)
+def test_a_dash_between_latin_words_parts_them(loaded: Loaded, query: str, slug: str, n: int) -> None:
+    assert slug in top(loaded, query, n), top(loaded, query, n)
+
+
 # query → nothing at all
 FINDS_NOTHING = ["jiu", "xyzzy", "就业 xyzzy", "9718", "", "“”", "***", "employmentt"]
 

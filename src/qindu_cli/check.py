@@ -417,23 +417,34 @@ def terms(folded: str) -> set[str]:
 class Folder:
     """`search.fold`, a character at a time, each distinct character folded once.
 
-    fold works character by character (NFKC, case, traditional to simplified, punctuation out), so
-    folding a text is folding each of its characters; an article has a few hundred distinct ones.
+    fold works character by character (NFKC, case, traditional to simplified, punctuation out, but
+    a dash between Latin words and numbers), so folding a text is folding each of its characters;
+    an article has a few hundred distinct ones.
     """
 
-    __slots__ = ("_folded", "_t2s")
+    __slots__ = ("_dashes", "_folded", "_t2s")
 
     def __init__(self, t2s: dict[str, str]) -> None:
         self._t2s = t2s
         self._folded: dict[str, str] = {}
+        self._dashes: set[str] = set()  # characters that fold stands as "-" between Latin words and numbers
 
     def __call__(self, text: str) -> str:
         folded = self._folded
-        out = []
+        out: list[str] = []
+        dash = False
         for char in text:
             done = folded.get(char)
             if done is None:
                 done = folded[char] = fold(char, self._t2s)
+                if not done and fold(f"a{char}a", self._t2s) == "a-a":
+                    self._dashes.add(char)
+            if not done:
+                dash = char in self._dashes and bool(out) and out[-1][-1].isascii() and out[-1][-1].isalnum()
+                continue
+            if dash and done[0].isascii() and done[0].isalnum():
+                out.append("-")
+            dash = False
             out.append(done)
         return "".join(out)
 

@@ -179,12 +179,18 @@ def _fold_chars(text: str, t2s: dict[str, str]) -> tuple[list[str], list[int]]:
 
     chars: list[str] = []
     origins: list[int] = []
+    dash = -1  # where a dash was left out: between Latin words and numbers it stays, as "-" (COVID-19)
     for position, original in enumerate(text):
         for char in unicodedata.normalize("NFKC", original).casefold():
             char = t2s.get(char, char)
             category = unicodedata.category(char)
             if char not in _KEEP and (category[0] in "PSC" or (category[0] == "Z" and char != " ")):
+                dash = position if category == "Pd" and chars and chars[-1].isascii() and chars[-1].isalnum() else -1
                 continue
+            if dash >= 0 and char.isascii() and char.isalnum():
+                chars.append("-")
+                origins.append(dash)
+            dash = -1
             chars.append(char)
             origins.append(position)
     return chars, origins
@@ -355,6 +361,9 @@ def _prepare(term: str, index: SearchIndex, speller: "_Speller | None") -> _Term
         else:
             form = "text"
         needles.append(_Needle(folded, form))
+        dashed = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", "-", folded)
+        if dashed != folded and re.fullmatch(r"[a-z0-9-]+", dashed):  # covid19 as the text writes it: covid-19
+            needles.append(_Needle(dashed, form))
         if re.fullmatch(_LETTERS, folded) and len(folded) > 3 and folded.endswith("s"):
             singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
             needles.append(_Needle(singular, "plural"))

@@ -61,7 +61,7 @@ CASES = [
     ("section 經濟", 0, "ids: projects-introduced"),
     ("section jingji", 0, "ids: projects-introduced"),
     ("section JingJi", 0, "ids: projects-introduced"),
-    ('section "public services"', 0, "ids: new-urban-jobs"),
+    ('section "measure of happiness"', 0, "ids: new-urban-jobs"),
     ("search 疫苗 -s minsheng", 0, "first: covid-vaccine-doses"),
     ("section jobs", 2, "qindu section livelihood --topic jobs"),
     ("section 稳岗", 2, "qindu section livelihood --topic jobs"),

@@ -55,6 +55,7 @@ listings = st.one_of(
     st.tuples(
         st.just("show"), st.sampled_from(["new-urban-jobs", "funds-in-place", "jinhua-community-national-title"])
     ).map(list),
+    st.tuples(st.just("show"), st.sampled_from(["new-urban-jobs", "funds-in-place"]), st.just("--context")).map(list),
     st.tuples(st.just("indicators"), st.sampled_from(["元", "亿元", "万元", "人", "%"])).map(
         lambda t: [t[0], "--unit", t[1]]
     ),
@@ -71,6 +72,7 @@ def test_any_width_keeps_figures_and_ids_whole_and_no_line_too_wide(
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(cell_len(line) for line in lines) <= width
+    assert [line for line in lines if line.endswith(" ")] == []  # nothing invisible to trip a diff or a copy
     if args[0] == "sections":
         return
     shown = json.loads(run(*args, "--json").stdout)
@@ -117,6 +119,7 @@ def test_character_widths_agree_with_a_terminal() -> None:
         ("就业优先战略", 4, ["就业", "优先", "战略"]),
         ("就业优先战略", 5, ["就业", "优先", "战略"]),  # a wide character never straddles the edge
         ("New urban jobs", 9, ["New urban", "jobs"]),  # words move whole to the next line
+        ("the measure of happiness", 16, ["the measure of", "happiness"]),  # no space left at the cut
         ("employment", 4, ["empl", "oyme", "nt"]),  # a word longer than a line is cut
         ("共100家重点企业", 6, ["共100", "家重点", "企业"]),
         ("资金5123.5万元", 8, ["资金", "5123.5万", "元"]),
@@ -141,6 +144,7 @@ def test_fold_keeps_every_character_but_spaces_at_cuts(text: str, width: int) ->
     pieces = fold(text, width)
     assert all(width_of(text[a:b]) <= width for a, b in pieces)
     assert "".join(text[a:b] for a, b in pieces).replace(" ", "") == text.replace(" ", "")
+    assert not any(text[b - 1] == " " for a, b in pieces[:-1] if b > a), pieces
 
 
 def test_plan_keeps_whole_columns_and_leaves_out_the_least_useful_first() -> None:

@@ -120,6 +120,7 @@ def fold(text: str, width: int, keep: Sequence[tuple[int, int]] = ()) -> list[tu
                 start, used = char_end - 1, 0
             used += step
         position = word_end
+    out = [(a, a + len(text[a:b].rstrip(" "))) for a, b in out]  # a line ends at its last word
     out.append((start, len(text)))
     return [(a, b) for a, b in out if b > a or len(out) == 1]
 
@@ -231,7 +232,7 @@ def grid(
         lines.append(paint("─" * min(width, ruled), "dim"))
     for row in rows:
         if isinstance(row, Cell):
-            lines += [" " + text for text, _ in cell_lines(row, width - 1, paint)]
+            lines += [f" {text}" if text else "" for text, _ in cell_lines(row, width - 1, paint)]
         else:
             lines += _row([row[i] for i in kept], [columns[i] for i in kept], [widths[i] for i in kept], paint)
     return lines, [c.header for i, c in enumerate(columns) if i not in widths]

@@ -136,6 +136,13 @@ NOT_AMONG = [
 ]
 
 
+@pytest.mark.parametrize("query", ["SO2", "no2", "jiu4"])
+def test_a_term_with_tone_numbers_is_never_read_as_initials(loaded: Loaded, query: str) -> None:
+    """SO2 is sulphur dioxide, not 社区 (she qu, whose 区 also reads ou) with a tone number."""
+    forms = {match.form for hit in search(loaded.search_index, [query]) for match in hit.matches}
+    assert "initials" not in forms
+
+
 @pytest.mark.parametrize(("query", "slug"), NOT_AMONG)
 def test_a_query_does_not_drag_in_unrelated_facts(loaded: Loaded, query: str, slug: str) -> None:
     assert slug not in top(loaded, query, 200)

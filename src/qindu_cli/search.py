@@ -370,7 +370,8 @@ def _prepare(term: str, index: SearchIndex, speller: "_Speller | None") -> _Term
     letters = toneless(term)
     spellings: dict[str, str] = {}
     if len(letters) >= 2 and speller is not None:
-        for spelled in speller.spell(letters, initials=True):
+        numbered = any(char.isdigit() for char in term)  # tone numbers follow whole syllables: SO2 is no initials
+        for spelled in () if numbered else speller.spell(letters, initials=True):
             spellings[spelled] = "initials"
         for spelled in speller.spell(letters, initials=False):
             spellings[spelled] = "pinyin"

@@ -9,6 +9,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from qindu_cli.cli import app
+from qindu_cli.load import read_document
+from qindu_cli.model import FactBook
+from qindu_cli.schema import build_book
+from qindu_cli.source import ReportText
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -49,6 +53,11 @@ def run() -> Run:
 @pytest.fixture
 def source_text() -> str:
     return SOURCE.read_text(encoding="utf-8")
+
+
+def parse(data: bytes, name: str, report: ReportText | None = None) -> FactBook:
+    """The book in a fact file's bytes, built as `load` builds it but with no cache and no file around it."""
+    return build_book(read_document(data, name), name, report)
 
 
 def replicate_facts(count: int) -> str:

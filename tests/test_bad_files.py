@@ -103,7 +103,7 @@ def test_an_unreadable_fact_file_is_one_clear_line(run: Run, tmp_path: Path, mon
 
 def test_a_bad_source_text_is_a_clear_error(run: Run, tmp_path: Path) -> None:
     result = run("validate", "--source", str(tmp_path / "missing.txt"))
-    assert result.exit_code == 2 and "no such source text" in result.stderr
+    assert result.exit_code == 2 and "no such report text" in result.stderr
 
 
 def _sparse(path: Path, size: int) -> None:

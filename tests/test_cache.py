@@ -37,7 +37,7 @@ def test_a_second_run_reads_the_cache_not_the_yaml(
     def no_parsing(*_: object) -> None:
         raise AssertionError("the fact file was parsed again")
 
-    monkeypatch.setattr(qindu_cli.load, "parse", no_parsing)
+    monkeypatch.setattr(qindu_cli.load, "read_document", no_parsing)
     second = load(facts)
     assert [f.id for f in second.book.facts] == [f.id for f in first.book.facts]
     assert list(second.book.facts) == list(first.book.facts)

@@ -183,6 +183,19 @@ def test_a_fact_of_the_wrong_shape_in_an_entry_is_one_clear_line(facts: Path, is
     assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize("where", [("1", "2", "3"), (1, 2), (1, 2, None), "1 2 3"])
+def test_a_place_of_the_wrong_shape_in_an_entry_is_one_clear_line(
+    facts: Path, isolated_cache: Path, where: object
+) -> None:
+    def placed(data: dict[str, Any]) -> None:
+        data["book"]["facts"] = tuple(marshal.dumps((*marshal.loads(f)[:-1], where)) for f in data["book"]["facts"])
+
+    crafted(facts, isolated_cache, placed)
+    result = show_jobs(facts, isolated_cache)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("qindu: error: an entry of the cache in ") and "delete" in result.stderr
+
+
 def test_the_cache_keeps_a_bounded_number_of_entries_least_recently_used_first(
     facts: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,5 +295,5 @@ def test_an_entry_on_a_read_only_file_system_is_still_used(
         raise AssertionError("the fact file was parsed again")
 
     monkeypatch.setattr(os, "utime", refuse)
-    monkeypatch.setattr(qindu_cli.load, "parse", no_parsing)
+    monkeypatch.setattr(qindu_cli.load, "read_document", no_parsing)
     assert str(load(facts).book.fact(JOBS).value) == "9717"

@@ -7,9 +7,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from conftest import FACTS, ROOT, SOURCE
+from conftest import FACTS, ROOT, SOURCE, parse
 
-from qindu_cli.load import parse
 from qindu_cli.model import Fact, FactBook
 from qindu_cli.source import Report
 from qindu_cli.units import parse_figure
@@ -203,13 +202,14 @@ def test_every_honour_ranking_first_and_standard_is_a_milestone_or_a_figure_tagg
         if f.kind == "milestone" or {"荣誉", "honour"} <= set(f.tags)
     ]
     stated = _stated_paragraphs(report, book)
-    missed = [
-        f"{word} in paragraph {found.paragraph}"
-        for word in HONOURS
-        for found in report.occurrences(word)
-        if report.paragraphs[found.paragraph - 1] in stated
-        and not any(p.start <= found.start and found.end <= p.end for p, _ in spans)
-    ]
+    missed = []
+    for word in HONOURS:
+        for match in re.finditer(re.escape(word), report.text):
+            start, paragraph = match.start(), report.text.count("\n", 0, match.start()) + 1
+            if report.paragraphs[paragraph - 1] in stated and not any(
+                p.start <= start and start + len(word) <= p.end for p, _ in spans
+            ):
+                missed.append(f"{word} in paragraph {paragraph}")
     assert missed == []
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import FACTS, ROOT
+from conftest import FACTS, ROOT, parse
 
-from qindu_cli.load import parse
 from qindu_cli.model import FactBook
 
 GLOSSARY = yaml.safe_load((ROOT / "glossary.yaml").read_text(encoding="utf-8"))

@@ -6,11 +6,10 @@ import json
 
 import pytest
 import yaml
-from conftest import DATA, FACTS, ROOT, Run
+from conftest import DATA, FACTS, ROOT, Run, parse
 from jsonschema import Draft202012Validator
 
 from qindu_cli.errors import FactFileError
-from qindu_cli.load import parse
 from qindu_cli.schema import json_schema
 
 SMALL = (DATA / "small.yaml").read_text(encoding="utf-8")

@@ -6,10 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, parse
 
 from qindu_cli.errors import FactFileError
-from qindu_cli.load import parse
 from qindu_cli.source import ReportText
 
 SMALL = (DATA / "small.yaml").read_text(encoding="utf-8")

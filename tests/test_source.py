@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import marshal
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FACTS, ROOT, Run
+from conftest import FACTS, ROOT, Run, parse
 
-from qindu_cli.load import load, parse
-from qindu_cli.model import FactBook, Place
+from qindu_cli.load import load
+from qindu_cli.model import FactBook, Place, Section
 from qindu_cli.source import QuoteNotPlaced, Report
 
 REPORT = ROOT / "qindu-2022-report.txt"
@@ -287,3 +289,75 @@ def test_context_needs_the_report_beside_the_fact_file(run: Run, tmp_path: Path)
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
     assert f"{REPORT.name} is not beside it" in result.stderr
+
+
+# ── what a place can be ───────────────────────────────────────────────────────────────────────
+
+
+def test_a_quote_across_two_paragraphs_is_refused(report: Report) -> None:
+    with pytest.raises(QuoteNotPlaced, match="runs over two paragraphs; quote one"):
+        report.place("资金5123.5万元。\n跑好绿色发展", "livelihood", "jobs")
+
+
+def test_a_quote_found_elsewhere_names_each_paragraph_once() -> None:
+    sections = (Section("a", "甲", "A", ()), Section("b", "丙", "B", ()))
+    with pytest.raises(QuoteNotPlaced, match=r"found only outside the paragraphs of section a \(found in 3\)$"):
+        Report("甲\n丙\n乙乙乙\n", sections).place("乙", "a", "t")
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda text: "\ufeff" + text, "starts with a byte-order mark; save it as UTF-8 without one"),
+        (lambda text: text.replace("\n", "\r\n"), "has CR line ends; save it with LF line ends"),
+    ],
+)
+def test_a_report_text_whose_offsets_readers_would_count_differently_is_refused(
+    run: Run, tmp_path: Path, source_text: str, change: Callable[[str], str], said: str
+) -> None:
+    path = _copy_with_report(tmp_path, change(source_text))
+    for args in (["validate", str(path)], ["--facts", str(path), "search", "就业"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert said in result.stderr, args
+
+
+def test_a_report_name_beside_the_fact_file_that_is_no_file_is_said_so(run: Run, tmp_path: Path) -> None:
+    shutil.copy(FACTS, tmp_path / "facts.yaml")
+    (tmp_path / REPORT.name).mkdir()
+    result = run("--facts", str(tmp_path / "facts.yaml"), "show", JOBS, "--context")
+    assert result.exit_code == 2
+    assert "is a directory, not a report text" in result.stderr
+
+
+def test_a_report_name_out_of_the_fact_files_folder_is_never_read(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").mkdir()  # read, it would say "is a directory"
+    (tmp_path / "sub").mkdir()
+    text = FACTS.read_text(encoding="utf-8").replace(f"text: {REPORT.name}", "text: ../secret.txt")
+    (tmp_path / "sub" / "facts.yaml").write_text(text, encoding="utf-8")
+    result = run("--facts", str(tmp_path / "sub" / "facts.yaml"), "search", "就业")
+    assert result.exit_code == 2
+    assert "must be a file name beside the fact file" in result.stderr
+    assert "directory" not in result.stderr
+
+
+def test_overlapping_places_of_a_quote_are_two_places() -> None:
+    with pytest.raises(QuoteNotPlaced, match="found 2 times in paragraph 1"):
+        Report("乙乙乙\n", ()).place("乙乙", "x", "y")
+
+
+def test_context_from_a_cached_place_made_by_hand_is_refused(run: Run, tmp_path: Path, source_text: str) -> None:
+    from qindu_cli import cache, fields
+
+    path = _copy_with_report(tmp_path, source_text)
+    load(path)
+    key = cache.key_for(path.read_bytes())
+    data = cache.read(key)
+    assert data is not None
+    facts = [fields.unpack(marshal.loads(packed)) for packed in data["book"]["facts"]]
+    moved = [f._replace(where=f.where._replace(paragraph=99999)) if f.where else f for f in facts]
+    data["book"]["facts"] = tuple(marshal.dumps(fields.pack(f)) for f in moved)
+    cache.write(key, data)
+    result = run("--facts", str(path), "show", JOBS, "--context")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "an entry of the cache in " in result.stderr and len(result.stderr.splitlines()) == 1

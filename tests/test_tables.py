@@ -7,6 +7,7 @@ Golden files are compared byte for byte; after a deliberate change of layout, re
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import DATA, Run
@@ -165,3 +166,23 @@ def test_a_multi_line_cell_is_as_wide_as_its_widest_line() -> None:
     assert two.width == 19
     drawn = cell_lines(two, 10, Painter(False))
     assert [text for text, _ in drawn] == ["秦都", "Economy: a", "new leap"]
+
+
+@pytest.mark.parametrize("fact_id", ["livelihood.jobs.new-urban-jobs", "economy.projects.funds-in-place"])
+@pytest.mark.parametrize("colour", ["--no-color", "--color"])
+def test_the_context_never_splits_a_figure_of_its_paragraph(run: Run, fact_id: str, colour: str) -> None:
+    """Every figure the report states in the paragraph, the fact's own and its neighbours', stays on one line."""
+    shown = json.loads(run("show", fact_id, "--json").stdout)
+    every = [json.loads(line) for line in run("export", "--format", "jsonl").stdout.splitlines()]
+    raws = [f["raw"] for f in every if f["raw"] and f["where"]["paragraph"] == shown["where"]["paragraph"]]
+    assert len(raws) > 3
+    for width in range(30, 161, 7):
+        env = {"COLUMNS": str(width), **({"FORCE_COLOR": "1"} if colour == "--color" else {})}
+        args = ["show", fact_id, "--context", "--format", "table"]
+        out = run(*([] if colour == "--color" else [colour]), *args, env=env).stdout
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        every_line = plain.splitlines()
+        lines = every_line[next(i for i, line in enumerate(every_line) if line.startswith("   context")) :]
+        assert max(cell_len(line) for line in every_line) <= width
+        for raw in raws:
+            assert any(raw in line for line in lines), (raw, width)

@@ -190,7 +190,6 @@ def _well_formed(data: Any, key: str) -> bool:
         facts, corpus, starts = book["facts"], index["corpus"], index["starts"]
         return (
             data["key"] == key
-            and (data["report"] is None or type(data["report"]) is str)
             and book["fields"] == fields.layout()
             and _strings(book["source"], len(Source._fields), optional=True)
             and type(book["sections"]) is tuple
@@ -227,26 +226,25 @@ def _strings(value: Any, count: int, optional: bool = False) -> bool:
     )
 
 
-_PART_TYPES = {"text": str, "number": str, "integer": int}  # how each kind of an object's part is packed
-
-
 def _fact(row: Any) -> Fact:
-    """A decoded fact, when it has the shape of one: each field None, a string, tags, or its object's parts."""
+    """A decoded fact, when each field has the type its kind declares (`fields.KINDS`), or None."""
     if type(row) is not tuple or len(row) != len(fields.fields()):
         raise DamagedEntry
     for about, value in zip(fields.fields(), row, strict=True):
-        if value is None or (type(value) is str and about.kind != "tags" and not about.parts):
+        if value is None:
             continue
-        if about.kind == "tags" and type(value) is tuple and _strings(value, len(value)):
+        if about.parts:  # an object: a tuple of its parts, each of its own kind
+            kinds = [kind for _, kind in about.parts]
+        elif about.kind == "tags":  # a tuple of strings
+            kinds = ["text"] * len(value) if type(value) is tuple else []
+        elif type(value) is fields.KINDS[about.kind][2]:
             continue
-        if (
-            about.parts
-            and type(value) is tuple
-            and len(value) == len(about.parts)
-            and all(type(part) is _PART_TYPES[kind] for part, (_, kind) in zip(value, about.parts, strict=True))
-        ):
-            continue
-        raise DamagedEntry
+        else:
+            raise DamagedEntry
+        if type(value) is not tuple or len(value) != len(kinds):
+            raise DamagedEntry
+        if not all(type(part) is fields.KINDS[kind][2] for part, kind in zip(value, kinds, strict=True)):
+            raise DamagedEntry
     return fields.unpack(row)
 
 

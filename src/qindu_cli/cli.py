@@ -700,27 +700,29 @@ def show(
     from qindu_cli.results import FactsInFull
 
     output = _format(fmt, as_json)
-    book = _loaded(ctx).book
-    facts = [_fact_named(book, name) for name in fact_ids]
-    _emit(ctx, FactsInFull(book, facts, _contexts(ctx, book, facts) if context else None), output)
+    loaded = _loaded(ctx)
+    facts = [_fact_named(loaded.book, name) for name in fact_ids]
+    _emit(ctx, FactsInFull(loaded.book, facts, _contexts(loaded, facts) if context else None), output)
 
 
-def _contexts(ctx: typer.Context, book: "FactBook", facts: list["Fact"]) -> list["Context"]:
-    """Each fact's paragraph of the report, read from beside the fact file, and its quote's span in it."""
-    from qindu_cli.load import report_beside, report_text, shipped_path
-    from qindu_cli.source import Report
+def _contexts(loaded: "Loaded", facts: list["Fact"]) -> list["Context"]:
+    """Each fact's paragraph of the report its place was worked out in, and its quote's span in it."""
+    from qindu_cli.cache import DamagedEntry
+    from qindu_cli.load import report_text
+    from qindu_cli.source import QuoteNotPlaced, Report
 
-    path = _settings(ctx).facts or shipped_path()
-    if book.source.text is None:
-        raise QinduError(f"{path}: names no report text (source: text:), which --context reads")
-    found = report_beside(path, book.source.text)
-    if found is None:
-        raise QinduError(f"{path}: its report text {book.source.text} is not beside it; --context reads it there")
-    report = Report(report_text(found).text, book.sections)
+    named = loaded.book.source.text
+    if loaded.report is None:
+        missing = f"its report text {named} is not beside it" if named else "it names no report text (source: text:)"
+        raise QinduError(f"{loaded.path}: {missing}; --context reads the paragraphs there")
+    report = Report(report_text(loaded.report).text, loaded.book.sections)
     out = []
     for fact in facts:
-        if fact.where is None or report.text[fact.where.start : fact.where.end] != fact.quote:
-            raise QinduError(f"{found[0]}: changed while qindu read it; run the command again")
+        try:  # each fact was placed in this very text when the book was built: else a cache made by hand
+            if fact.where is None or report.place(fact.quote, fact.section, fact.topic) != fact.where:
+                raise DamagedEntry
+        except QuoteNotPlaced:
+            raise DamagedEntry from None
         out.append(report.context(fact.where))
     return out
 

@@ -19,12 +19,12 @@ if TYPE_CHECKING:
     from qindu_cli.model import Fact
 
 
-# How values of each kind are stored: kind -> (SQLite type, Table Schema type).
-KINDS = {
-    "text": ("text", "string"),
-    "number": ("numeric", "number"),  # decimal text in the model, a number in JSON and SQL
-    "integer": ("integer", "integer"),
-    "tags": ("text", "string"),  # a JSON array in SQLite, joined by ; in CSV
+# How values of each kind are stored: kind -> (SQLite type, Table Schema type, Python type in the model).
+KINDS: dict[str, tuple[str, str, type]] = {
+    "text": ("text", "string", str),
+    "number": ("numeric", "number", str),  # decimal text in the model, a number in JSON and SQL
+    "integer": ("integer", "integer", int),
+    "tags": ("text", "string", tuple),  # of strings; a JSON array in SQLite, joined by ; in CSV
 }
 
 # The listings that show a field as a column: lists of facts (search, section) and of indicators.

@@ -1,25 +1,27 @@
 """Find the fact file and its report, read them safely, check them into a FactBook with its search index, cache both."""
 
+import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qindu_cli import cache
 from qindu_cli.errors import FactFileError, Problem, QinduError
-from qindu_cli.model import FactBook
+from qindu_cli.model import TEXT_NAME_PATTERN, FactBook
 from qindu_cli.search import SearchIndex
 
 if TYPE_CHECKING:
     from qindu_cli.source import ReportText
 
 MAX_BYTES = 64 * 1024 * 1024
-# The report's text is named by the fact file; only a plain file name beside it is read.
-TEXT_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*\.txt"
+ReportFile = tuple[Path, bytes]  # the report's text beside a fact file: where it is, and its bytes
 
 
 class Loaded(NamedTuple):
+    path: Path  # the fact file
     book: FactBook
     search_index: SearchIndex
+    report: ReportFile | None  # the text its facts were placed in, when it is beside it
 
 
 def shipped_path() -> Path:
@@ -75,34 +77,38 @@ def read_document(data: bytes, name: str) -> Any:
         raise FactFileError([refused.problem]) from None
 
 
-def parse(data: bytes, name: str, report: "ReportText | None" = None) -> FactBook:
-    """The FactBook in a fact file's bytes; with the report's text, each quote placed in it."""
-    from qindu_cli.schema import build_book
+def report_beside(fact_file: Path, named: str | None) -> ReportFile | None:
+    """The report's text that a fact file names, read from beside it; None when nothing is there.
 
-    return build_book(read_document(data, name), name, report)
-
-
-def report_beside(fact_file: Path, named: str | None) -> tuple[Path, bytes] | None:
-    """The report's text that a fact file names, read from beside it, when it is there.
-
-    Only a plain file name is taken (TEXT_NAME_PATTERN): never a path out of the fact file's folder.
+    Only a plain file name is taken (TEXT_NAME_PATTERN), so the name never leads out of the fact
+    file's folder (a link there is followed, as the fact file's own path is). Anything but a
+    file at that name is an error that says what is there.
     """
     import re
 
     if named is None or not re.fullmatch(TEXT_NAME_PATTERN, named):
         return None
     found = fact_file.parent / named
-    return (found, read_bytes(found, "report text")) if found.is_file() else None
+    return (found, read_bytes(found, "report text")) if os.path.lexists(found) else None
 
 
-def report_text(found: tuple[Path, bytes]) -> "ReportText":
+def report_text(found: ReportFile) -> "ReportText":
+    """The report's text, refused where readers would count its characters differently than qindu."""
+    import codecs
+
     from qindu_cli.source import ReportText
 
     path, data = found
-    return ReportText(str(path), decode(data, str(path)))
+    if data.startswith(codecs.BOM_UTF8):
+        why, line = "starts with a byte-order mark; save it as UTF-8 without one", 1
+    elif b"\r" in data:
+        why, line = "has CR line ends; save it with LF line ends", data.count(b"\n", 0, data.index(b"\r")) + 1
+    else:
+        return ReportText(str(path), decode(data, str(path)))
+    raise FactFileError([Problem(str(path), f"{why}, so that offsets into it count alike for every reader", line=line)])
 
 
-def _digest(found: tuple[Path, bytes] | None) -> str | None:
+def _digest(found: ReportFile | None) -> str | None:
     """What a cache entry keeps of the report its book was worked out from: a hash of its bytes."""
     return None if found is None else cache.digest(found[1])
 
@@ -120,8 +126,9 @@ def load(path: Path | None = None) -> Loaded:
     if cached is not None:
         try:
             book = cache.book_from_data(cached["book"])
-            if cached["report"] == _digest(report_beside(path, book.source.text)):
-                return Loaded(book, SearchIndex.from_data(cached["index"]))
+            found = report_beside(path, book.source.text)
+            if cached["report"] == _digest(found):
+                return Loaded(path, book, SearchIndex.from_data(cached["index"]), found)
         except (KeyError, TypeError, ValueError, IndexError, ArithmeticError):
             pass  # an entry of the wrong shape is a miss
     from qindu_cli.schema import build_book, text_named
@@ -132,4 +139,4 @@ def load(path: Path | None = None) -> Loaded:
     book = build_book(document, str(path), None if found is None else report_text(found))
     index = build_index(book)
     cache.write(key, {"book": cache.book_to_data(book), "index": index.to_data(), "report": _digest(found)})
-    return Loaded(book, index)
+    return Loaded(path, book, index, found)

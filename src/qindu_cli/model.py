@@ -81,6 +81,8 @@ class Place(NamedTuple):
     end: int
 
 
+# The report's text is named by the fact file (`source.text`): a plain file name beside it, never a path.
+TEXT_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*\.txt"
 _ID = r"[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+"
 _ID_HINT = "must be section.topic.slug in lower-case ASCII, like livelihood.jobs.new-urban-jobs"
 

@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from qindu_cli.errors import FactFileError, Problem, clipped, shown
-from qindu_cli.load import TEXT_NAME_PATTERN
-from qindu_cli.model import KINDS, Fact, FactBook, Normalized, Place, Section, Source, Topic
+from qindu_cli.model import KINDS, TEXT_NAME_PATTERN, Fact, FactBook, Normalized, Place, Section, Source, Topic
 from qindu_cli.source import QuoteNotPlaced, Report, ReportText
 from qindu_cli.units import lookup, normalize, parse_figure
 from qindu_cli.yamldoc import Mapping, Sequence

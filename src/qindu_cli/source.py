@@ -11,7 +11,6 @@ heading). Where neither tells one place, the quote is refused: extend it until i
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -33,6 +32,14 @@ class ReportText(NamedTuple):
     text: str
 
 
+_SHOWN = 5  # places a message names at most
+
+
+def _numbers(places: list[Place]) -> list[str]:
+    """The paragraphs of some places, each once."""
+    return list(dict.fromkeys(str(place.paragraph) for place in places))
+
+
 class QuoteNotPlaced(Exception):
     """A quote that is not in the text, or not at one place that its section and topic decide."""
 
@@ -52,7 +59,7 @@ class Report:
             starts.append(offset)
             offset += len(line) + 1
         self._starts = tuple(starts)
-        self.paragraphs = tuple(line.removesuffix("\r") for line in lines)
+        self.paragraphs = tuple(lines)
         self._sections, self._topics = self._scopes(sections)
 
     def _scopes(self, sections: Sequence[Section]) -> tuple[dict[str, range], dict[tuple[str, str], int]]:
@@ -76,36 +83,45 @@ class Report:
         """The paragraph that opens with a topic's sub-heading."""
         return self._topics.get((section, topic))
 
-    def occurrences(self, quote: str) -> list[Place]:
-        """Every place the quote stands in the text, overlapping ones too."""
-        found = []
-        for match in re.finditer(f"(?={re.escape(quote)})", self.text):
-            start = match.start()
-            found.append(Place(bisect_right(self._starts, start), start, start + len(quote)))
-        return found
+    def _found(self, quote: str, paragraphs: range) -> tuple[int, list[Place]]:
+        """How often the quote stands within some paragraphs, and its first few places there (overlapping too)."""
+        if not paragraphs:
+            return 0, []
+        first = self._starts[paragraphs.start - 1]
+        last = self._starts[paragraphs.stop - 2] + len(self.paragraphs[paragraphs.stop - 2])
+        places: list[Place] = []
+        at = self.text.find(quote, first, last)
+        while at != -1 and len(places) < _SHOWN:
+            places.append(Place(bisect_right(self._starts, at), at, at + len(quote)))
+            at = self.text.find(quote, at + 1, last)
+        return (max(len(places), self.text.count(quote, first, last)) if places else 0), places
 
     def place(self, quote: str, section: str, topic: str) -> Place:
-        """The one place of a fact's quote, decided by its topic's paragraph, then its section's."""
-        found = self.occurrences(quote)
-        if not found:
-            raise QuoteNotPlaced("not found verbatim")
+        """The one place of a fact's quote, decided by its topic's paragraph, then its section's.
+
+        The text is searched within those paragraphs only, and no more places are kept than a
+        message names: a quote that stands a million times costs no more than one that stands once.
+        """
+        if "\n" in quote:
+            raise QuoteNotPlaced("runs over two paragraphs; quote one")
+        whole = range(1, len(self.paragraphs) + 1)
         scopes: list[range] = []
         paragraph = self.topic_paragraph(section, topic)
         if paragraph is not None:
             scopes.append(range(paragraph, paragraph + 1))
-        within = self.section_paragraphs(section)
-        scopes.append(within if within is not None else range(1, len(self.paragraphs) + 1))
+        scopes.append(self.section_paragraphs(section) or whole)
         for scope in scopes:
-            here = [p for p in found if p.paragraph in scope]
-            if len(here) == 1:
-                return here[0]
-            if len(here) > 1:
-                numbers = sorted({p.paragraph for p in here})
-                where = "paragraph" + ("s" if len(numbers) > 1 else "")
-                raise QuoteNotPlaced(
-                    f"found {len(here)} times in {where} {', '.join(map(str, numbers))}; extend it until it is unique"
-                )
-        elsewhere = ", ".join(str(p.paragraph) for p in found)
+            count, places = self._found(quote, scope)
+            if count == 1:
+                return places[0]
+            if count > 1:
+                numbers = _numbers(places)
+                where = f"paragraph{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+                raise QuoteNotPlaced(f"found {count} times in {where}; extend it until it is unique")
+        count, places = self._found(quote, whole) if whole not in scopes else (0, [])
+        if not count:
+            raise QuoteNotPlaced("not found verbatim")
+        elsewhere = ", ".join(_numbers(places))
         raise QuoteNotPlaced(f"found only outside the paragraphs of section {section} (found in {elsewhere})")
 
     def context(self, place: Place) -> Context:

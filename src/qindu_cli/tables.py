@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from qindu_cli.fields import INDICATORS, About, field
-from qindu_cli.model import Fact
+from qindu_cli.model import Fact, FactBook
 from qindu_cli.render import Lang, header, show_lines, shown_fields, value_text, visible
 from qindu_cli.results import FactList, FactsInFull, SectionFacts, SectionList, Spans, section_record
 
@@ -279,14 +279,26 @@ def _figure_in(quote: str, raw: str | None) -> Spans:
     return [(start, start + len(raw))] if raw and start >= 0 else []
 
 
-def _context_cell(context: Context, fact: Fact, colour: bool) -> Cell:
-    """A quote's paragraph, the quote in reverse video (between 【 】 without colour), its figure kept whole."""
+def _context_cell(context: Context, fact: Fact, book: FactBook, colour: bool) -> Cell:
+    """A quote's paragraph, the quote in reverse video (between 【 】 without colour), and every
+    figure the report states in it, the fact's own and its neighbours', kept whole."""
     text, start, end = context
-    if not colour:
-        text, end = f"{text[:start]}【{text[start:end]}】{text[end:]}", end + 1
-        start += 1
-    figure = [(start + a, start + b) for a, b in _figure_in(text[start:end], fact.raw)]
-    return cell(text, [(start, end)], keep=figure)
+    assert fact.where is not None  # a context is of a placed fact
+    opens = fact.where.start - start  # where the paragraph starts in the report
+    figures = [
+        (at, at + len(other.raw))
+        for other in book.facts
+        if other.raw and other.where and other.where.paragraph == fact.where.paragraph
+        for at in [other.where.start - opens + other.quote.find(other.raw)]
+    ]
+    if colour:
+        return cell(text, [(start, end)], keep=figures)
+
+    def moved(at: int, closing: bool) -> int:  # an offset once 【 and 】 are in
+        return at + (at > start if closing else at >= start) + (at > end if closing else at >= end)
+
+    marked = f"{text[:start]}【{text[start:end]}】{text[end:]}"
+    return cell(marked, [(start + 1, end + 1)], keep=[(moved(a, False), moved(b, True)) for a, b in figures])
 
 
 def _fact_cells(fact: Fact, shown: Sequence[About], highlight: Callable[[str, str], Spans] | None) -> list[Cell]:
@@ -338,7 +350,8 @@ def draw(result: FactList | SectionFacts | SectionList | FactsInFull, lang: Lang
                 figure = _figure_in(value, fact.raw) if key == "quote" else []
                 described.append((key, cell(value, figure, keep=figure), field(key).whole))
             if result.contexts is not None:
-                described.append(("context", _context_cell(result.contexts[i], fact, paint.colour), False))
+                context = _context_cell(result.contexts[i], fact, result.book, paint.colour)
+                described.append(("context", context, False))
             items.append((Cell(visible(fact.id), "bold"), described))
         return Drawing("\n".join(blocks(width, items, paint)) + "\n", [])
     return _facts(result, lang, width, paint)

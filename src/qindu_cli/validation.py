@@ -48,7 +48,7 @@ def validate(target: Path, source: Path | None = None) -> Validation:
     try:
         document = read_document(read_bytes(target), name)
         named = text_named(document)
-        found = (source, read_bytes(source, "source text")) if source else report_beside(target, named)
+        found = (source, read_bytes(source, "report text")) if source else report_beside(target, named)
         report = None
         if found is not None:
             try:

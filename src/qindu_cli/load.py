@@ -88,7 +88,11 @@ def report_beside(fact_file: Path, named: str | None) -> ReportFile | None:
 
     if named is None or not re.fullmatch(TEXT_NAME_PATTERN, named):
         return None
-    found = fact_file.parent / named
+    return _beside(fact_file, named)
+
+
+def _beside(fact_file: Path, name: str) -> ReportFile | None:
+    found = fact_file.parent / name
     return (found, read_bytes(found, "report text")) if os.path.lexists(found) else None
 
 
@@ -126,7 +130,8 @@ def load(path: Path | None = None) -> Loaded:
     if cached is not None:
         try:
             book = cache.book_from_data(cached["book"])
-            found = report_beside(path, book.source.text)
+            named = book.source.text  # checked against TEXT_NAME_PATTERN when the book was built
+            found = None if named is None else _beside(path, named)
             if cached["report"] == _digest(found):
                 return Loaded(path, book, SearchIndex.from_data(cached["index"]), found)
         except (KeyError, TypeError, ValueError, IndexError, ArithmeticError):

@@ -361,9 +361,9 @@ def _prepare(term: str, index: SearchIndex, speller: "_Speller | None") -> _Term
         else:
             form = "text"
         needles.append(_Needle(folded, form))
-        dashed = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", "-", folded)
-        if dashed != folded and re.fullmatch(r"[a-z0-9-]+", dashed):  # covid19 as the text writes it: covid-19
-            needles.append(_Needle(dashed, form))
+        if folded.isascii() and folded.isalnum() and not folded.isalpha() and not folded.isdigit():
+            dashed = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", "-", folded)
+            needles.append(_Needle(dashed, form))  # covid19 as the text writes it: covid-19
         if re.fullmatch(_LETTERS, folded) and len(folded) > 3 and folded.endswith("s"):
             singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
             needles.append(_Needle(singular, "plural"))

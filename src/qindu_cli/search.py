@@ -38,7 +38,6 @@ KIND_WORDS = {
 _KEEP = frozenset(".%+&")
 _LETTERS = r"[a-z]+"
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"  # compiled on first use: the class costs 2 ms to build
-_WORD_START = r"[a-z0-9]"
 _TWO_LETTER_INITIALS = ("zh", "ch", "sh")
 _PARTIAL_INITIALS = 4  # shorter initials must spell a whole label or tag
 _LONGEST_SYLLABLE = 6  # zhuang
@@ -364,7 +363,7 @@ def _prepare(term: str, index: SearchIndex, speller: "_Speller | None") -> _Term
         if folded.isascii() and folded.isalnum() and not folded.isalpha() and not folded.isdigit():
             dashed = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", "-", folded)
             needles.append(_Needle(dashed, form))  # covid19 as the text writes it: covid-19
-        if re.fullmatch(_LETTERS, folded) and len(folded) > 3 and folded.endswith("s"):
+        if len(folded) > 3 and folded.endswith("s") and re.fullmatch(_LETTERS, folded):
             singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
             needles.append(_Needle(singular, "plural"))
     letters = toneless(term)
@@ -419,7 +418,7 @@ def _prepare_terms(terms: Sequence[str], index: SearchIndex) -> tuple[list[_Term
 
 def _pattern(needle: str) -> str:
     """Latin words and numbers match from their start: `ye` is not in `year-long`, `68` not in `2.68`."""
-    boundary = r"(?<![a-z0-9.])" if re.match(_WORD_START, needle) else ""
+    boundary = r"(?<![a-z0-9.])" if needle[:1].isascii() and needle[:1].isalnum() else ""  # folded: no capitals
     return boundary + re.escape(needle)
 
 

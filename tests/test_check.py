@@ -391,3 +391,12 @@ def test_folding_a_character_at_a_time_is_folding_the_text(loaded: Loaded, sourc
     folder = Folder(loaded.search_index.t2s)
     for text in [source_text, DRAFT, "就業９７１７ＪＩＵＹＥ，Ａ＋Ｈ “五个一” Ⅻ ﬁ ß İ", *(c for c, _ in FINDER)]:
         assert folder(text) == fold(text, loaded.search_index.t2s)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ09 就業-–—‐﹣－(.⑴⒜℃ﬁ%Ⅻ"), max_size=12))
+def test_folding_a_character_at_a_time_is_folding_the_text_around_dashes(text: str) -> None:
+    from qindu_cli.check import Folder
+    from qindu_cli.search import fold
+
+    assert Folder({"業": "业"})(text) == fold(text, {"業": "业"})

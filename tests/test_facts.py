@@ -204,7 +204,7 @@ def test_every_honour_ranking_first_and_standard_is_a_milestone_or_a_figure_tagg
     stated = _stated_paragraphs(report, book)
     missed = []
     for word in HONOURS:
-        for match in re.finditer(re.escape(word), report.text):
+        for match in re.finditer(f"(?={re.escape(word)})", report.text):  # overlapping places too
             start, paragraph = match.start(), report.text.count("\n", 0, match.start()) + 1
             if report.paragraphs[paragraph - 1] in stated and not any(
                 p.start <= start and start + len(word) <= p.end for p, _ in spans

@@ -361,3 +361,16 @@ def test_context_from_a_cached_place_made_by_hand_is_refused(run: Run, tmp_path:
     result = run("--facts", str(path), "show", JOBS, "--context")
     assert (result.exit_code, result.stdout) == (2, "")
     assert "an entry of the cache in " in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_quote_found_many_times_says_so_without_listing_them_all() -> None:
+    with pytest.raises(QuoteNotPlaced, match=r"found 5 or more times in paragraphs 1, …; extend it"):
+        Report("乙" * 10 + "\n", ()).place("乙乙", "x", "y")
+
+
+def test_a_link_to_nothing_at_the_reports_name_is_said_so(run: Run, tmp_path: Path) -> None:
+    shutil.copy(FACTS, tmp_path / "facts.yaml")
+    (tmp_path / REPORT.name).symlink_to(tmp_path / "gone.txt")
+    result = run("--facts", str(tmp_path / "facts.yaml"), "search", "就业")
+    assert result.exit_code == 2
+    assert "a link to nothing" in result.stderr

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 from qindu_cli.model import Fact, FactBook, Section, Source, Topic
 
-FORMAT = 4
+FORMAT = 5  # bump whenever what an entry holds changes: its shape, the folding, the placing of quotes
 MAX_ENTRIES = 16
 MAX_TOTAL_BYTES = 256 * 2**20
 MAX_ENTRY_BYTES = 128 * 2**20
@@ -209,7 +209,7 @@ def _well_formed(data: Any, key: str) -> bool:
             and starts[-1] == len(corpus)
             and type(index["readings"]) is dict
             and all(type(c) is str and _strings(r, len(r)) for c, r in index["readings"].items())
-            and all(_text_table(index[name]) for name in ("t2s", "following"))
+            and all(_text_table(index[name]) for name in ("t2s", "following", "dashed"))
             and all(type(index[name]) is str and len(index[name]) == len(facts) for name in ("kinds", "undated"))
         )  # fmt: skip
     except (KeyError, TypeError, IndexError):

@@ -422,12 +422,13 @@ class Folder:
     an article has a few hundred distinct ones.
     """
 
-    __slots__ = ("_dashes", "_folded", "_t2s")
+    __slots__ = ("_dashes", "_folded", "_t2s", "_words")
 
     def __init__(self, t2s: dict[str, str]) -> None:
         self._t2s = t2s
         self._folded: dict[str, str] = {}
-        self._dashes: set[str] = set()  # characters that fold stands as "-" between Latin words and numbers
+        self._dashes: set[str] = set()  # characters that fold keeps as "-" between Latin words and numbers
+        self._words: set[str] = set()  # characters before which such a dash is kept
 
     def __call__(self, text: str) -> str:
         folded = self._folded
@@ -437,12 +438,14 @@ class Folder:
             done = folded.get(char)
             if done is None:
                 done = folded[char] = fold(char, self._t2s)
-                if not done and fold(f"a{char}a", self._t2s) == "a-a":
+                if fold(f"a{char}a", self._t2s) == "a-a":
                     self._dashes.add(char)
+                if done and fold(f"a-{char}", self._t2s) == f"a-{done}":
+                    self._words.add(char)
             if not done:
                 dash = char in self._dashes and bool(out) and out[-1][-1].isascii() and out[-1][-1].isalnum()
                 continue
-            if dash and done[0].isascii() and done[0].isalnum():
+            if dash and char in self._words:
                 out.append("-")
             dash = False
             out.append(done)

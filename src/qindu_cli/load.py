@@ -93,7 +93,11 @@ def report_beside(fact_file: Path, named: str | None) -> ReportFile | None:
 
 def _beside(fact_file: Path, name: str) -> ReportFile | None:
     found = fact_file.parent / name
-    return (found, read_bytes(found, "report text")) if os.path.lexists(found) else None
+    if not os.path.lexists(found):
+        return None
+    if not found.exists():
+        raise QinduError(f"{found}: a link to nothing; put the report's text there or remove the link")
+    return found, read_bytes(found, "report text")
 
 
 def report_text(found: ReportFile) -> "ReportText":

@@ -63,6 +63,7 @@ class SearchIndex(NamedTuple):
     readings: dict[str, tuple[str, ...]]  # Chinese character -> toneless pinyin readings
     t2s: dict[str, str]  # traditional character -> simplified, for characters the facts use
     following: dict[str, str]  # Chinese character -> the characters that follow it in some field
+    dashed: dict[str, str]  # a dashed Latin word of the text, typed without its dashes -> as written (covid19)
     kinds: str  # one character a record: the index of its kind in KINDS
     undated: str  # one character a record: _UNDATED when the fact is for the report's period
     year: str  # the report's period, "2022"
@@ -119,7 +120,7 @@ class SearchIndex(NamedTuple):
     def from_data(cls, data: dict[str, Any]) -> "SearchIndex":
         """The index `to_data` gave; a KeyError or TypeError when `data` is not of that shape."""
         values = [data[name] for name in cls._fields]
-        for value, kind in zip(values, (str, list, dict, dict, dict, str, str, str), strict=True):
+        for value, kind in zip(values, (str, list, dict, dict, dict, dict, str, str, str), strict=True):
             if not isinstance(value, kind):
                 raise TypeError(f"a search index field of type {type(value).__name__}")
         return cls(*values)
@@ -252,6 +253,7 @@ def build_index(book: FactBook) -> SearchIndex:
         readings=_readings(used),
         t2s={trad: simp for trad, simp in full_t2s.items() if simp in used and trad != simp},
         following={char: "".join(sorted(chars)) for char, chars in following.items()},
+        dashed={word.replace("-", ""): word for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", corpus)},
         kinds="".join(str(KINDS.index(fact.kind)) for fact in book.facts),
         undated="".join(_UNDATED if fact.period is None else "0" for fact in book.facts),
         year=fold(book.source.period, {}),
@@ -360,9 +362,8 @@ def _prepare(term: str, index: SearchIndex, speller: "_Speller | None") -> _Term
         else:
             form = "text"
         needles.append(_Needle(folded, form))
-        if folded.isascii() and folded.isalnum() and not folded.isalpha() and not folded.isdigit():
-            dashed = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", "-", folded)
-            needles.append(_Needle(dashed, form))  # covid19 as the text writes it: covid-19
+        if folded in index.dashed:  # typed without the dashes the text writes: covid19, selfgoverning
+            needles.append(_Needle(index.dashed[folded], form))
         if len(folded) > 3 and folded.endswith("s") and re.fullmatch(_LETTERS, folded):
             singular = folded[:-3] + "y" if folded.endswith("ies") else folded[:-1]
             needles.append(_Needle(singular, "plural"))
@@ -417,9 +418,11 @@ def _prepare_terms(terms: Sequence[str], index: SearchIndex) -> tuple[list[_Term
 
 
 def _pattern(needle: str) -> str:
-    """Latin words and numbers match from their start: `ye` is not in `year-long`, `68` not in `2.68`."""
-    boundary = r"(?<![a-z0-9.])" if needle[:1].isascii() and needle[:1].isalnum() else ""  # folded: no capitals
-    return boundary + re.escape(needle)
+    """Latin words and numbers match from their start: `ye` is not in `year-long`, `68` not in `2.68`,
+    `19` not in `covid-19` (a number after a word and a dash is part of a name)."""
+    first = needle[:1]
+    boundary = r"(?<![a-z0-9.])" if first.isascii() and first.isalnum() else ""  # folded: no capitals
+    return boundary + (r"(?<![a-z]-)" if first.isdigit() else "") + re.escape(needle)
 
 
 def _spans(term: _Term, field: str, text: str) -> Iterator[tuple[int, int, str]]:

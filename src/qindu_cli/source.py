@@ -35,9 +35,9 @@ class ReportText(NamedTuple):
 _SHOWN = 5  # places a message names at most
 
 
-def _numbers(places: list[Place]) -> list[str]:
-    """The paragraphs of some places, each once."""
-    return list(dict.fromkeys(str(place.paragraph) for place in places))
+def _numbers(places: list[Place], more: bool) -> list[str]:
+    """The paragraphs of some places, each once, and … when there are more places than these."""
+    return [*dict.fromkeys(str(place.paragraph) for place in places), *(["…"] if more else [])]
 
 
 class QuoteNotPlaced(Exception):
@@ -83,10 +83,11 @@ class Report:
         """The paragraph that opens with a topic's sub-heading."""
         return self._topics.get((section, topic))
 
-    def _found(self, quote: str, paragraphs: range) -> tuple[int, list[Place]]:
-        """How often the quote stands within some paragraphs, and its first few places there (overlapping too)."""
+    def _found(self, quote: str, paragraphs: range) -> tuple[int, list[Place], bool]:
+        """How often the quote stands within some paragraphs (overlapping places too), its first few
+        places there, and whether there are more than those."""
         if not paragraphs:
-            return 0, []
+            return 0, [], False
         first = self._starts[paragraphs.start - 1]
         last = self._starts[paragraphs.stop - 2] + len(self.paragraphs[paragraphs.stop - 2])
         places: list[Place] = []
@@ -94,7 +95,7 @@ class Report:
         while at != -1 and len(places) < _SHOWN:
             places.append(Place(bisect_right(self._starts, at), at, at + len(quote)))
             at = self.text.find(quote, at + 1, last)
-        return (max(len(places), self.text.count(quote, first, last)) if places else 0), places
+        return max(len(places), self.text.count(quote, first, last)), places, at != -1
 
     def place(self, quote: str, section: str, topic: str) -> Place:
         """The one place of a fact's quote, decided by its topic's paragraph, then its section's.
@@ -111,17 +112,19 @@ class Report:
             scopes.append(range(paragraph, paragraph + 1))
         scopes.append(self.section_paragraphs(section) or whole)
         for scope in scopes:
-            count, places = self._found(quote, scope)
+            count, places, more = self._found(quote, scope)
             if count == 1:
                 return places[0]
             if count > 1:
-                numbers = _numbers(places)
+                numbers = _numbers(places, more)
                 where = f"paragraph{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
-                raise QuoteNotPlaced(f"found {count} times in {where}; extend it until it is unique")
-        count, places = self._found(quote, whole) if whole not in scopes else (0, [])
+                raise QuoteNotPlaced(
+                    f"found {count}{' or more' if more else ''} times in {where}; extend it until it is unique"
+                )
+        count, places, more = self._found(quote, whole) if whole not in scopes else (0, [], False)
         if not count:
             raise QuoteNotPlaced("not found verbatim")
-        elsewhere = ", ".join(_numbers(places))
+        elsewhere = ", ".join(_numbers(places, more))
         raise QuoteNotPlaced(f"found only outside the paragraphs of section {section} (found in {elsewhere})")
 
     def context(self, place: Place) -> Context:

@@ -294,11 +294,11 @@ def _context_cell(context: Context, fact: Fact, book: FactBook, colour: bool) ->
     if colour:
         return cell(text, [(start, end)], keep=figures)
 
-    def moved(at: int, closing: bool) -> int:  # an offset once 【 and 】 are in
-        return at + (at > start if closing else at >= start) + (at > end if closing else at >= end)
+    def moved(at: int) -> int:  # an offset once 【 and 】 are in
+        return at + (at >= start) + (at >= end)
 
     marked = f"{text[:start]}【{text[start:end]}】{text[end:]}"
-    return cell(marked, [(start + 1, end + 1)], keep=[(moved(a, False), moved(b, True)) for a, b in figures])
+    return cell(marked, [(start + 1, end + 1)], keep=[(moved(a), moved(b)) for a, b in figures])
 
 
 def _fact_cells(fact: Fact, shown: Sequence[About], highlight: Callable[[str, str], Spans] | None) -> list[Cell]:

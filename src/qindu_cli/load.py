@@ -134,7 +134,7 @@ def load(path: Path | None = None) -> Loaded:
     if cached is not None:
         try:
             book = cache.book_from_data(cached["book"])
-            named = book.source.text  # checked against TEXT_NAME_PATTERN when the book was built
+            named = book.source.text  # matched TEXT_NAME_PATTERN when the book was built; the entry is the user's own
             found = None if named is None else _beside(path, named)
             if cached["report"] == _digest(found):
                 return Loaded(path, book, SearchIndex.from_data(cached["index"]), found)

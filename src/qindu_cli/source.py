@@ -95,7 +95,8 @@ class Report:
         while at != -1 and len(places) < _SHOWN:
             places.append(Place(bisect_right(self._starts, at), at, at + len(quote)))
             at = self.text.find(quote, at + 1, last)
-        return max(len(places), self.text.count(quote, first, last)), places, at != -1
+        more = at != -1  # only then is there more to count than the places kept
+        return (max(len(places), self.text.count(quote, first, last)) if more else len(places)), places, more
 
     def place(self, quote: str, section: str, topic: str) -> Place:
         """The one place of a fact's quote, decided by its topic's paragraph, then its section's.

@@ -286,10 +286,10 @@ def _context_cell(context: Context, fact: Fact, book: FactBook, colour: bool) ->
     assert fact.where is not None  # a context is of a placed fact
     opens = fact.where.start - start  # where the paragraph starts in the report
     figures = [
-        (at, at + len(other.raw))
+        (other.where.start - opens + a, other.where.start - opens + b)
         for other in book.facts
-        if other.raw and other.where and other.where.paragraph == fact.where.paragraph
-        for at in [other.where.start - opens + other.quote.find(other.raw)]
+        if other.where and other.where.paragraph == fact.where.paragraph
+        for a, b in _figure_in(other.quote, other.raw)
     ]
     if colour:
         return cell(text, [(start, end)], keep=figures)
